@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * libdevpriv: device-private memory without the physical address space tax
+ *
+ * DOC: overview
+ *
+ * A driver describes its device memory in a &struct devpriv_pagemap (ops,
+ * owner, number of pages, chunk size) and registers it.  libdevpriv gives
+ * the pagemap a range of *device-private offsets* -- page numbers in a space
+ * of its own, independent of physical addresses -- and carves it into
+ * chunks.  A chunk gets struct pages only when it is populated: at
+ * registration (eager) or when the driver first asks for pages in it (lazy).
+ *
+ * Vocabulary:
+ *
+ * - *index*: a page number within one pagemap, 0 .. nr_pages - 1; what a
+ *   driver uses to address its own memory.
+ * - *offset*: a page number in the device-private space; index + base.
+ * - *granule*: 2 MiB of offsets, the unit of the space's xarray and the
+ *   smallest chunk.
+ * - *chunk*: 1 << chunk_order pages of one pagemap that are populated
+ *   together and share one struct page array.
+ *
+ * Translation is O(1) and never walks a tree: index -> page indexes the
+ * pagemap's chunk table; page -> index goes through page->pgmap, which
+ * points into the chunk; offset -> page is one RCU xarray load.
+ */
+#ifndef _DEVPRIV_DEVPRIV_H
+#define _DEVPRIV_DEVPRIV_H
+
+#include <linux/atomic.h>
+#include <linux/compiler.h>
+#include <linux/memremap.h>
+#include <linux/migrate.h>
+#include <linux/hmm.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+
+#include <devpriv/encode.h>
+
+struct device;
+struct dentry;
+struct devpriv_backend;
+struct devpriv_space;
+
+/* 256 MiB chunks with 4 KiB pages, as test_hmm allocates its device memory. */
+#define DEVPRIV_DEFAULT_CHUNK_ORDER	(28 - PAGE_SHIFT)
+#define DEVPRIV_MIN_CHUNK_ORDER		DEVPRIV_GRANULE_ORDER
+/* Returned by devpriv_page_to_index() for a page libdevpriv does not own. */
+#define DEVPRIV_BAD_INDEX		(~0UL)
+
+/**
+ * enum devpriv_pagemap_flags - options of a &struct devpriv_pagemap
+ * @DEVPRIV_EAGER: populate every chunk at registration, as drivers calling
+ *	memremap_pages() on all of their memory do today.  Without it chunks
+ *	are populated on demand by devpriv_pagemap_populate().
+ */
+enum devpriv_pagemap_flags {
+	DEVPRIV_EAGER = 1U << 0,
+};
+
+#define DEVPRIV_PAGEMAP_FLAGS_ALL	(DEVPRIV_EAGER)
+
+/**
+ * struct devpriv_chunk - a populated run of pages of one pagemap
+ * @dpgmap: the pagemap this chunk belongs to
+ * @pages: struct pages of the chunk, @nr_pages of them, contiguous
+ * @first_index: pagemap index of @pages[0]
+ * @offset: device-private offset of @pages[0]
+ * @nr_pages: number of pages in the chunk (the last chunk may be short)
+ * @backend_data: owned by the backend that populated the chunk
+ * @pgmap: the core mm pagemap of the chunk; page->pgmap of every page in
+ *	the chunk points here.  Its ops are libdevpriv's, which forward to
+ *	the driver's, so a page is recognised as libdevpriv's by one pointer
+ *	comparison.
+ *
+ * Read-only for drivers.
+ */
+struct devpriv_chunk {
+	struct devpriv_pagemap *dpgmap;
+	struct page *pages;
+	unsigned long first_index;
+	unsigned long offset;
+	unsigned long nr_pages;
+	void *backend_data;
+	struct dev_pagemap pgmap;	/* last: ends in a flexible array */
+};
+
+/**
+ * struct devpriv_pagemap - device-private memory of one driver instance
+ * @ops: the driver's callbacks, as in &struct dev_pagemap; page_free and
+ *	migrate_to_ram are required.
+ * @owner: opaque owner cookie, as &dev_pagemap.owner; compared by
+ *	hmm_range_fault() and migrate_vma_setup().  Required.
+ * @copy_to_ram: optional; copies @npages device pages to freshly allocated
+ *	system pages when libdevpriv evicts resident pages at unregistration.
+ *	@src and @dst are arrays of pages, a NULL entry in @dst means "skip".
+ *	Without it the driver must have evicted its pages itself.
+ * @nr_pages: size of the device memory in pages.  Required.
+ * @chunk_order: log2 of the pages per chunk; 0 means
+ *	%DEVPRIV_DEFAULT_CHUNK_ORDER, otherwise at least
+ *	%DEVPRIV_MIN_CHUNK_ORDER (2 MiB).
+ * @align_order: log2 of the alignment, in pages, of the pagemap's first
+ *	offset; offsets of a chunk are always chunk aligned, so this only
+ *	matters above @chunk_order.
+ * @flags: &enum devpriv_pagemap_flags
+ * @base: output: device-private offset of index 0 (read-only)
+ *
+ * The driver fills the fields above @base, typically in a zeroed
+ * allocation, and passes the structure to devpriv_memremap_pagemap().
+ * Everything else is private to libdevpriv.
+ */
+struct devpriv_pagemap {
+	const struct dev_pagemap_ops *ops;
+	void *owner;
+	void (*copy_to_ram)(struct devpriv_pagemap *dpgmap, struct page **src,
+			    struct page **dst, unsigned long npages);
+	unsigned long nr_pages;
+	unsigned int chunk_order;
+	unsigned int align_order;
+	unsigned int flags;
+
+	unsigned long base;
+
+	/* private: */
+	struct devpriv_chunk **chunks;
+	unsigned long nr_chunks;
+	struct devpriv_space *space;
+	const struct devpriv_backend *backend;
+	struct mutex lock;		/* population and teardown */
+	unsigned long nr_populated;
+	int nid;
+	bool dying;
+	u64 init_ns;
+	struct dentry *debugfs;
+};
+
+extern const struct dev_pagemap_ops devpriv_chunk_ops;
+
+int devpriv_memremap_pagemap(struct devpriv_pagemap *dpgmap, int nid);
+void devpriv_memunmap_pagemap(struct devpriv_pagemap *dpgmap);
+int devm_devpriv_memremap_pagemap(struct device *dev,
+				  struct devpriv_pagemap *dpgmap, int nid);
+void devm_devpriv_memunmap_pagemap(struct device *dev,
+				   struct devpriv_pagemap *dpgmap);
+int devpriv_pagemap_populate(struct devpriv_pagemap *dpgmap,
+			     unsigned long first_index, unsigned long nr_pages);
+struct page *devpriv_offset_to_page(unsigned long offset);
+struct devpriv_chunk *devpriv_foreign_page(const struct page *page);
+struct page *devpriv_bad_index(const struct devpriv_pagemap *dpgmap,
+			       unsigned long index);
+
+/**
+ * devpriv_page_chunk() - the chunk a device-private page belongs to
+ * @page: a page; need not be libdevpriv's
+ *
+ * Context: any context.
+ * Return: the chunk, or NULL (with a one-time warning) when @page is not a
+ * page populated by this instance of libdevpriv.
+ */
+static inline struct devpriv_chunk *devpriv_page_chunk(const struct page *page)
+{
+	if (unlikely(!is_zone_device_page(page) ||
+		     page->pgmap->ops != &devpriv_chunk_ops))
+		return devpriv_foreign_page(page);
+	return container_of(page->pgmap, struct devpriv_chunk, pgmap);
+}
+
+/**
+ * devpriv_is_devpriv_page() - is this a page of a libdevpriv pagemap?
+ * @page: any page
+ *
+ * Unlike the translation helpers this does not warn: it is the test to
+ * use on pages that may legitimately be system or foreign device pages.
+ *
+ * Context: any context.
+ * Return: true if @page belongs to a pagemap of this libdevpriv instance.
+ */
+static inline bool devpriv_is_devpriv_page(const struct page *page)
+{
+	return is_zone_device_page(page) &&
+	       page->pgmap->ops == &devpriv_chunk_ops;
+}
+
+/**
+ * devpriv_page_pagemap() - the devpriv_pagemap of a page
+ * @page: a page of a libdevpriv pagemap
+ *
+ * Replaces ``container_of(page->pgmap, ...)``: page->pgmap points to the
+ * chunk's pagemap, not the driver's.
+ *
+ * Context: any context; the page must be referenced or otherwise pinned.
+ * Return: the pagemap, or NULL (with a one-time warning) for a foreign page.
+ */
+static inline struct devpriv_pagemap *devpriv_page_pagemap(const struct page *page)
+{
+	struct devpriv_chunk *chunk = devpriv_page_chunk(page);
+
+	return chunk ? chunk->dpgmap : NULL;
+}
+
+/**
+ * devpriv_page_to_index() - pagemap index of a device-private page
+ * @page: a page of a libdevpriv pagemap
+ *
+ * Context: any context; the page must be referenced or otherwise pinned.
+ * Return: the index, or %DEVPRIV_BAD_INDEX (with a one-time warning) for a
+ * foreign page.
+ */
+static inline unsigned long devpriv_page_to_index(const struct page *page)
+{
+	struct devpriv_chunk *chunk = devpriv_page_chunk(page);
+
+	if (unlikely(!chunk))
+		return DEVPRIV_BAD_INDEX;
+	return chunk->first_index + (page - chunk->pages);
+}
+
+/**
+ * devpriv_page_to_offset() - device-private offset of a page
+ * @page: a page of a libdevpriv pagemap
+ *
+ * Context: any context; the page must be referenced or otherwise pinned.
+ * Return: the offset, or %DEVPRIV_BAD_INDEX (with a one-time warning) for a
+ * foreign page.
+ */
+static inline unsigned long devpriv_page_to_offset(const struct page *page)
+{
+	struct devpriv_chunk *chunk = devpriv_page_chunk(page);
+
+	if (unlikely(!chunk))
+		return DEVPRIV_BAD_INDEX;
+	return chunk->offset + (page - chunk->pages);
+}
+
+/**
+ * devpriv_index_to_page() - page of a pagemap index
+ * @dpgmap: a registered pagemap
+ * @index: page index within @dpgmap
+ *
+ * Context: any context.  The result stays valid while @dpgmap is
+ * registered.
+ * Return: the page; NULL if its chunk is not populated yet, or (with a
+ * one-time warning) if @index is out of range.
+ */
+static inline struct page *devpriv_index_to_page(const struct devpriv_pagemap *dpgmap,
+						 unsigned long index)
+{
+	struct devpriv_chunk *chunk;
+
+	if (unlikely(index >= dpgmap->nr_pages || !dpgmap->chunks))
+		return devpriv_bad_index(dpgmap, index);
+	/* pairs with the release in devpriv_chunk_publish() */
+	chunk = smp_load_acquire(&dpgmap->chunks[index >> dpgmap->chunk_order]);
+	if (!chunk)
+		return NULL;
+	return chunk->pages + (index - chunk->first_index);
+}
+
+/**
+ * devpriv_migrate_pfn() - migrate pfn of a device-private page
+ * @page: a page of a libdevpriv pagemap
+ *
+ * Replaces ``migrate_pfn(page_to_pfn(page))`` for device pages only; the
+ * name follows migrate_pfn_from_page() of kernels with a device-private
+ * address space, where page_to_pfn() is invalid for such pages.
+ *
+ * Context: any context.
+ * Return: the migrate pfn, with %MIGRATE_PFN_VALID set.
+ */
+static inline unsigned long devpriv_migrate_pfn(struct page *page)
+{
+	return migrate_pfn(page_to_pfn(page));
+}
+
+/**
+ * devpriv_migrate_pfn_to_page() - page of a migrate pfn
+ * @mpfn: an entry of a migrate_vma src or dst array
+ *
+ * Context: any context.
+ * Return: the page (system or device), or NULL if @mpfn is not valid.
+ */
+static inline struct page *devpriv_migrate_pfn_to_page(unsigned long mpfn)
+{
+	return migrate_pfn_to_page(mpfn);
+}
+
+/**
+ * devpriv_hmm_pfn_to_page() - page of an hmm pfn
+ * @hmm_pfn: an entry of &hmm_range.hmm_pfns with %HMM_PFN_VALID set
+ *
+ * Context: any context, inside the mmu_interval_read_begin() window.
+ * Return: the page (system or device).
+ */
+static inline struct page *devpriv_hmm_pfn_to_page(unsigned long hmm_pfn)
+{
+	return hmm_pfn_to_page(hmm_pfn);
+}
+
+/*
+ * Modules using the standalone devpriv.ko import its namespace with
+ * MODULE_IMPORT_NS(DEVPRIV); drivers that embed the library do not.
+ */
+
+#endif /* _DEVPRIV_DEVPRIV_H */

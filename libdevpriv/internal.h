@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * libdevpriv internals shared by the core, the backends and the tests.
+ * Nothing here is part of the driver-facing API.
+ */
+#ifndef _DEVPRIV_INTERNAL_H
+#define _DEVPRIV_INTERNAL_H
+
+#include <linux/mutex.h>
+#include <linux/xarray.h>
+
+#include <devpriv/devpriv.h>
+
+#ifdef DEVPRIV_EMBED
+/* Embedded copies keep every symbol inside the driver module. */
+#define EXPORT_SYMBOL_DEVPRIV(sym)
+#elif defined(DEVPRIV_HAVE_EXPORT_NS_STRING)
+#define EXPORT_SYMBOL_DEVPRIV(sym)	EXPORT_SYMBOL_NS_GPL(sym, "DEVPRIV")
+#else
+#define EXPORT_SYMBOL_DEVPRIV(sym)	EXPORT_SYMBOL_NS_GPL(sym, DEVPRIV)
+#endif
+
+/* A space can hold at most 1 << DEVPRIV_SPACE_MAX_ORDER granules. */
+#define DEVPRIV_SPACE_MAX_ORDER	(BITS_PER_LONG - DEVPRIV_GRANULE_ORDER - 1)
+
+/**
+ * struct devpriv_space - a device-private offset space
+ * @chunks: granule number -> populated chunk, one multi-index entry per
+ *	chunk.  Readers use RCU (xa_load); writers hold the xarray lock.
+ * @free: buddy free lists: @free[k] maps (first granule >> k) of each free,
+ *	naturally aligned block of 1 << k granules to a value entry.
+ * @lock: serialises allocation and freeing of granules
+ * @order: the space has 1 << @order granules; 0 until set up
+ * @nr_allocated: granules currently allocated
+ */
+struct devpriv_space {
+	struct xarray chunks;
+	struct xarray free[DEVPRIV_SPACE_MAX_ORDER + 1];
+	struct mutex lock;		/* the allocator, see above */
+	unsigned int order;
+	unsigned long nr_allocated;
+};
+
+void devpriv_space_init(struct devpriv_space *space, unsigned int order);
+void devpriv_space_fini(struct devpriv_space *space);
+int devpriv_space_alloc(struct devpriv_space *space, unsigned long nr,
+			unsigned int align_order, unsigned long *first);
+void devpriv_space_free(struct devpriv_space *space, unsigned long first,
+			unsigned long nr);
+int devpriv_space_insert(struct devpriv_space *space,
+			 struct devpriv_chunk *chunk, unsigned int chunk_order);
+void devpriv_space_erase(struct devpriv_space *space,
+			 struct devpriv_chunk *chunk, unsigned int chunk_order);
+struct page *devpriv_space_offset_to_page(struct devpriv_space *space,
+					  unsigned long offset);
+bool devpriv_space_check(struct devpriv_space *space);
+unsigned int devpriv_space_default_order(void);
+struct devpriv_space *devpriv_global_space(void);
+void devpriv_global_space_fini(void);
+bool devpriv_encode_check(void);
+
+/**
+ * struct devpriv_backend - how a chunk gets its struct pages
+ * @name: shown in debugfs
+ * @populate: give @chunk its struct pages: set chunk->pages and whatever
+ *	core mm needs in chunk->pgmap.  Sleeps.  Returns 0 or -errno and
+ *	leaves nothing behind on error.
+ * @evict: optional; migrate every resident page of @chunk back to system
+ *	memory.  Called before @depopulate.
+ * @depopulate: undo @populate; waits for the last page reference.
+ */
+struct devpriv_backend {
+	const char *name;
+	int (*populate)(struct devpriv_chunk *chunk, int nid);
+	void (*evict)(struct devpriv_chunk *chunk);
+	void (*depopulate)(struct devpriv_chunk *chunk);
+};
+
+extern const struct devpriv_backend devpriv_backend_default;
+
+int __devpriv_memremap_pagemap(struct devpriv_pagemap *dpgmap, int nid,
+			       struct devpriv_space *space,
+			       const struct devpriv_backend *backend);
+
+#endif /* _DEVPRIV_INTERNAL_H */

@@ -1,0 +1,509 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libdevpriv: pagemaps, chunks and translation
+ *
+ * DOC: pagemap
+ *
+ * Registering a &struct devpriv_pagemap reserves a region of device-private
+ * offsets and a table of chunk pointers; nothing else.  A chunk is
+ * *populated* -- given struct pages by the backend and made reachable by
+ * offset -- at registration in eager mode, or by devpriv_pagemap_populate()
+ * in lazy mode.  Host memory then follows the device memory in use.
+ *
+ * Conventions in this file:
+ *
+ * - *publish*: the release store of a chunk pointer into the pagemap's
+ *   chunk table, after which index -> page translation sees the chunk.
+ * - *dying*: set at the start of unregistration; population refuses to
+ *   run after it.
+ *
+ * Locking: @dpgmap->lock serialises population and teardown of one
+ * pagemap.  Translation takes no lock: the chunk table is read with acquire
+ * loads, and chunks are freed only after an RCU grace period.
+ */
+
+#include <linux/device.h>
+#include <linux/ktime.h>
+#include <linux/memremap.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/overflow.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+
+#include "internal.h"
+
+static struct devpriv_space devpriv_space;
+static bool devpriv_space_ready;
+static DEFINE_MUTEX(devpriv_space_setup_lock);
+
+/**
+ * devpriv_global_space() - the offset space of this libdevpriv instance
+ *
+ * Set up on first use, so that a driver embedding the library needs no
+ * init call.
+ *
+ * Context: process context.
+ * Return: the space.
+ */
+struct devpriv_space *devpriv_global_space(void)
+{
+	/* pairs with the release below */
+	if (likely(smp_load_acquire(&devpriv_space_ready)))
+		return &devpriv_space;
+	mutex_lock(&devpriv_space_setup_lock);
+	if (!devpriv_space_ready) {
+		devpriv_space_init(&devpriv_space, devpriv_space_default_order());
+		/* lockless readers see an initialised space once ready */
+		smp_store_release(&devpriv_space_ready, true);
+	}
+	mutex_unlock(&devpriv_space_setup_lock);
+	return &devpriv_space;
+}
+
+/**
+ * devpriv_global_space_fini() - tear down the global space at module exit
+ *
+ * Context: process context; no pagemap may be registered.
+ */
+void devpriv_global_space_fini(void)
+{
+	if (devpriv_space_ready)
+		devpriv_space_fini(&devpriv_space);
+	devpriv_space_ready = false;
+}
+
+/* Core mm calls these with page->pgmap pointing into one of our chunks. */
+static struct devpriv_pagemap *devpriv_pgmap_owner(struct dev_pagemap *pgmap)
+{
+	return container_of(pgmap, struct devpriv_chunk, pgmap)->dpgmap;
+}
+
+static void devpriv_chunk_page_free(struct page *page)
+{
+	devpriv_pgmap_owner(page->pgmap)->ops->page_free(page);
+}
+
+static vm_fault_t devpriv_chunk_migrate_to_ram(struct vm_fault *vmf)
+{
+	return devpriv_pgmap_owner(vmf->page->pgmap)->ops->migrate_to_ram(vmf);
+}
+
+/*
+ * The ops of every chunk's dev_pagemap.  Their address identifies a page
+ * as this libdevpriv instance's; they forward to the driver's ops.
+ */
+const struct dev_pagemap_ops devpriv_chunk_ops = {
+	.page_free = devpriv_chunk_page_free,
+	.migrate_to_ram = devpriv_chunk_migrate_to_ram,
+};
+EXPORT_SYMBOL_DEVPRIV(devpriv_chunk_ops);
+
+/**
+ * devpriv_foreign_page() - report a page libdevpriv does not own
+ * @page: the page
+ *
+ * Out-of-line slow path of the inline translation helpers.
+ *
+ * Context: any context.
+ * Return: NULL.
+ */
+struct devpriv_chunk *devpriv_foreign_page(const struct page *page)
+{
+	WARN_ONCE(1, "devpriv: page %p is not a libdevpriv page\n", page);
+	return NULL;
+}
+EXPORT_SYMBOL_DEVPRIV(devpriv_foreign_page);
+
+/**
+ * devpriv_bad_index() - report an index outside a pagemap
+ * @dpgmap: the pagemap
+ * @index: the index
+ *
+ * Out-of-line slow path of devpriv_index_to_page().
+ *
+ * Context: any context.
+ * Return: NULL.
+ */
+struct page *devpriv_bad_index(const struct devpriv_pagemap *dpgmap,
+			       unsigned long index)
+{
+	WARN_ONCE(1, "devpriv: index %lu outside pagemap of %lu pages%s\n",
+		  index, dpgmap->nr_pages,
+		  dpgmap->chunks ? "" : " (not registered)");
+	return NULL;
+}
+EXPORT_SYMBOL_DEVPRIV(devpriv_bad_index);
+
+/**
+ * devpriv_offset_to_page() - page of a device-private offset
+ * @offset: a device-private offset of this libdevpriv instance
+ *
+ * Context: any context.  The result stays valid while its pagemap is
+ * registered.
+ * Return: the page; NULL if no populated chunk holds @offset, with a
+ * one-time warning if @offset lies outside the space altogether.
+ */
+struct page *devpriv_offset_to_page(unsigned long offset)
+{
+	/* pairs with the release in devpriv_global_space() */
+	if (!smp_load_acquire(&devpriv_space_ready))
+		return NULL;
+	if (WARN_ONCE(devpriv_offset_granule(offset) >> devpriv_space.order,
+		      "devpriv: offset %#lx outside the device-private space\n",
+		      offset))
+		return NULL;
+	return devpriv_space_offset_to_page(&devpriv_space, offset);
+}
+EXPORT_SYMBOL_DEVPRIV(devpriv_offset_to_page);
+
+static unsigned long devpriv_chunk_pages(struct devpriv_pagemap *dpgmap)
+{
+	return 1UL << dpgmap->chunk_order;
+}
+
+/* Check what the driver filled in; warn once and refuse on nonsense. */
+static int devpriv_pagemap_validate(struct devpriv_pagemap *dpgmap,
+				    struct devpriv_space *space)
+{
+	unsigned int chunk_order = dpgmap->chunk_order ?: DEVPRIV_DEFAULT_CHUNK_ORDER;
+	unsigned int space_pages_order = space->order + DEVPRIV_GRANULE_ORDER;
+
+	if (WARN_ONCE(dpgmap->space, "devpriv: pagemap registered twice\n"))
+		return -EBUSY;
+	if (WARN_ONCE(!dpgmap->ops || !dpgmap->ops->page_free ||
+		      !dpgmap->ops->migrate_to_ram,
+		      "devpriv: page_free and migrate_to_ram are required\n"))
+		return -EINVAL;
+	if (WARN_ONCE(!dpgmap->owner, "devpriv: owner is required\n"))
+		return -EINVAL;
+	if (WARN_ONCE(!dpgmap->nr_pages, "devpriv: empty pagemap\n"))
+		return -EINVAL;
+	if (WARN_ONCE(dpgmap->flags & ~DEVPRIV_PAGEMAP_FLAGS_ALL,
+		      "devpriv: unknown flags %#x\n", dpgmap->flags))
+		return -EINVAL;
+	if (WARN_ONCE(chunk_order < DEVPRIV_MIN_CHUNK_ORDER ||
+		      chunk_order > space_pages_order,
+		      "devpriv: chunk order %u outside %u..%u\n", chunk_order,
+		      DEVPRIV_MIN_CHUNK_ORDER, space_pages_order))
+		return -EINVAL;
+	if (WARN_ONCE(dpgmap->align_order > space_pages_order,
+		      "devpriv: alignment order %u above %u\n",
+		      dpgmap->align_order, space_pages_order))
+		return -EINVAL;
+	if (WARN_ONCE(dpgmap->nr_pages > (1UL << space_pages_order),
+		      "devpriv: %lu pages exceed the device-private space\n",
+		      dpgmap->nr_pages))
+		return -EOVERFLOW;
+	dpgmap->chunk_order = chunk_order;
+	return 0;
+}
+
+/* Populate chunk @c of @dpgmap.  Called with dpgmap->lock held. */
+static int devpriv_chunk_populate(struct devpriv_pagemap *dpgmap,
+				  unsigned long c)
+{
+	struct devpriv_chunk *chunk;
+	int err;
+
+	lockdep_assert_held(&dpgmap->lock);
+	chunk = kzalloc(sizeof(*chunk), GFP_KERNEL);
+	if (!chunk)
+		return -ENOMEM;
+	chunk->dpgmap = dpgmap;
+	chunk->first_index = c << dpgmap->chunk_order;
+	chunk->offset = dpgmap->base + chunk->first_index;
+	chunk->nr_pages = min(devpriv_chunk_pages(dpgmap),
+			      dpgmap->nr_pages - chunk->first_index);
+	chunk->pgmap.type = MEMORY_DEVICE_PRIVATE;
+	chunk->pgmap.ops = &devpriv_chunk_ops;
+	chunk->pgmap.owner = dpgmap->owner;
+	chunk->pgmap.nr_range = 1;
+
+	err = dpgmap->backend->populate(chunk, dpgmap->nid);
+	if (err)
+		goto err_free;
+	err = devpriv_space_insert(dpgmap->space, chunk, dpgmap->chunk_order);
+	if (err)
+		goto err_depopulate;
+
+	/* publish: pairs with the acquire in devpriv_index_to_page() */
+	smp_store_release(&dpgmap->chunks[c], chunk);
+	dpgmap->nr_populated++;
+	return 0;
+
+err_depopulate:
+	dpgmap->backend->depopulate(chunk);
+err_free:
+	kfree(chunk);
+	return err;
+}
+
+static int devpriv_populate_locked(struct devpriv_pagemap *dpgmap,
+				   unsigned long first_chunk,
+				   unsigned long last_chunk)
+{
+	unsigned long c;
+	int err;
+
+	for (c = first_chunk; c <= last_chunk; c++) {
+		if (dpgmap->chunks[c])
+			continue;
+		err = devpriv_chunk_populate(dpgmap, c);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/*
+ * Tear down every populated chunk, last first: evict resident pages, make
+ * the chunks unreachable, wait for lookups in flight, then release their
+ * struct pages.
+ */
+static void devpriv_depopulate_all(struct devpriv_pagemap *dpgmap)
+{
+	const struct devpriv_backend *backend = dpgmap->backend;
+	unsigned long c;
+
+	if (backend->evict) {
+		for (c = dpgmap->nr_chunks; c-- > 0;)
+			if (dpgmap->chunks[c])
+				backend->evict(dpgmap->chunks[c]);
+	}
+	for (c = dpgmap->nr_chunks; c-- > 0;)
+		if (dpgmap->chunks[c])
+			devpriv_space_erase(dpgmap->space, dpgmap->chunks[c],
+					    dpgmap->chunk_order);
+	synchronize_rcu();
+	for (c = dpgmap->nr_chunks; c-- > 0;) {
+		struct devpriv_chunk *chunk = dpgmap->chunks[c];
+
+		if (!chunk)
+			continue;
+		WRITE_ONCE(dpgmap->chunks[c], NULL);
+		backend->depopulate(chunk);
+		kfree(chunk);
+		dpgmap->nr_populated--;
+	}
+}
+
+static void devpriv_pagemap_clear(struct devpriv_pagemap *dpgmap)
+{
+	kvfree(dpgmap->chunks);
+	dpgmap->chunks = NULL;
+	dpgmap->nr_chunks = 0;
+	dpgmap->space = NULL;
+	dpgmap->backend = NULL;
+	dpgmap->dying = false;
+	mutex_destroy(&dpgmap->lock);
+}
+
+/**
+ * __devpriv_memremap_pagemap() - register a pagemap in a given space
+ * @dpgmap: the pagemap, filled in by the driver
+ * @nid: NUMA node for the struct pages, or NUMA_NO_NODE
+ * @space: the offset space
+ * @backend: the struct-page provider
+ *
+ * The body of devpriv_memremap_pagemap(); tests pass their own space and
+ * backend.
+ *
+ * Context: process context; sleeps.
+ * Return: see devpriv_memremap_pagemap().
+ */
+int __devpriv_memremap_pagemap(struct devpriv_pagemap *dpgmap, int nid,
+			       struct devpriv_space *space,
+			       const struct devpriv_backend *backend)
+{
+	unsigned long granules_per_chunk, first_granule;
+	u64 start = ktime_get_ns();
+	int err;
+
+	if (WARN_ONCE(!dpgmap, "devpriv: NULL pagemap\n"))
+		return -EINVAL;
+	err = devpriv_pagemap_validate(dpgmap, space);
+	if (err)
+		return err;
+
+	dpgmap->nr_chunks = (dpgmap->nr_pages >> dpgmap->chunk_order) +
+			    !!(dpgmap->nr_pages & (devpriv_chunk_pages(dpgmap) - 1));
+	granules_per_chunk = 1UL << (dpgmap->chunk_order - DEVPRIV_GRANULE_ORDER);
+	mutex_init(&dpgmap->lock);
+	dpgmap->chunks = kvcalloc(dpgmap->nr_chunks, sizeof(*dpgmap->chunks),
+				  GFP_KERNEL);
+	if (!dpgmap->chunks) {
+		err = -ENOMEM;
+		goto err_chunks;
+	}
+
+	err = devpriv_space_alloc(space, dpgmap->nr_chunks * granules_per_chunk,
+				  max(dpgmap->chunk_order, dpgmap->align_order) -
+				  DEVPRIV_GRANULE_ORDER, &first_granule);
+	if (err)
+		goto err_chunks;
+
+	dpgmap->base = devpriv_granule_offset(first_granule);
+	dpgmap->space = space;
+	dpgmap->backend = backend;
+	dpgmap->nid = nid;
+	dpgmap->nr_populated = 0;
+	dpgmap->dying = false;
+
+	if (dpgmap->flags & DEVPRIV_EAGER) {
+		mutex_lock(&dpgmap->lock);
+		err = devpriv_populate_locked(dpgmap, 0, dpgmap->nr_chunks - 1);
+		if (err)
+			devpriv_depopulate_all(dpgmap);
+		mutex_unlock(&dpgmap->lock);
+		if (err)
+			goto err_space;
+	}
+	dpgmap->init_ns = ktime_get_ns() - start;
+	return 0;
+
+err_space:
+	devpriv_space_free(space, first_granule,
+			   dpgmap->nr_chunks * granules_per_chunk);
+err_chunks:
+	devpriv_pagemap_clear(dpgmap);
+	return err;
+}
+
+/**
+ * devpriv_memremap_pagemap() - register device-private memory
+ * @dpgmap: the pagemap: ops, owner, nr_pages and options filled in, the
+ *	rest zeroed
+ * @nid: NUMA node for the struct pages, or NUMA_NO_NODE
+ *
+ * Reserves @dpgmap->nr_pages device-private offsets (no physical address
+ * space) and sets @dpgmap->base.  With %DEVPRIV_EAGER every chunk is
+ * populated before returning; otherwise none is.  The counterpart of
+ * memremap_device_private_pagemap() of the upstream device-private address
+ * space series.
+ *
+ * Context: process context; sleeps.
+ * Return: 0; -EINVAL (with a warning) for a malformed pagemap; -EBUSY if it
+ * is registered already; -EOVERFLOW if it is larger than the whole space;
+ * -ENOSPC if the space is full; -ENOMEM; or the backend's error.
+ */
+int devpriv_memremap_pagemap(struct devpriv_pagemap *dpgmap, int nid)
+{
+	return __devpriv_memremap_pagemap(dpgmap, nid, devpriv_global_space(),
+					  &devpriv_backend_default);
+}
+EXPORT_SYMBOL_DEVPRIV(devpriv_memremap_pagemap);
+
+/**
+ * devpriv_memunmap_pagemap() - unregister device-private memory
+ * @dpgmap: a registered pagemap
+ *
+ * Evicts resident pages to system memory (through @dpgmap->copy_to_ram),
+ * waits for the last reference to every page, frees struct pages and
+ * offsets.  @dpgmap may be registered again afterwards.
+ *
+ * Context: process context; sleeps.
+ */
+void devpriv_memunmap_pagemap(struct devpriv_pagemap *dpgmap)
+{
+	unsigned long granules;
+
+	if (WARN_ONCE(!dpgmap || !dpgmap->space,
+		      "devpriv: unregistering a pagemap that is not registered\n"))
+		return;
+
+	mutex_lock(&dpgmap->lock);
+	dpgmap->dying = true;
+	devpriv_depopulate_all(dpgmap);
+	mutex_unlock(&dpgmap->lock);
+
+	granules = dpgmap->nr_chunks <<
+		   (dpgmap->chunk_order - DEVPRIV_GRANULE_ORDER);
+	devpriv_space_free(dpgmap->space, devpriv_offset_granule(dpgmap->base),
+			   granules);
+	devpriv_pagemap_clear(dpgmap);
+}
+EXPORT_SYMBOL_DEVPRIV(devpriv_memunmap_pagemap);
+
+/**
+ * devpriv_pagemap_populate() - make a range of a pagemap usable
+ * @dpgmap: a registered pagemap
+ * @first_index: first page index of the range
+ * @nr_pages: pages in the range
+ *
+ * Populates every chunk that overlaps the range and is not populated yet.
+ * Chunks populated before a failure stay populated: each chunk is
+ * all-or-nothing, the range is not.
+ *
+ * Context: process context; sleeps.
+ * Return: 0; -EINVAL (with a warning) for an empty or out-of-range range or
+ * an unregistered pagemap; -ENODEV while the pagemap is being
+ * unregistered; -ENOMEM or the backend's error.
+ */
+int devpriv_pagemap_populate(struct devpriv_pagemap *dpgmap,
+			     unsigned long first_index, unsigned long nr_pages)
+{
+	unsigned long last;
+	int err;
+
+	might_sleep();
+	if (WARN_ONCE(!dpgmap || !dpgmap->space,
+		      "devpriv: populating a pagemap that is not registered\n"))
+		return -EINVAL;
+	if (WARN_ONCE(!nr_pages ||
+		      check_add_overflow(first_index, nr_pages - 1, &last) ||
+		      last >= dpgmap->nr_pages,
+		      "devpriv: populate %lu+%lu outside %lu pages\n",
+		      first_index, nr_pages, dpgmap->nr_pages))
+		return -EINVAL;
+
+	mutex_lock(&dpgmap->lock);
+	if (dpgmap->dying)
+		err = -ENODEV;
+	else
+		err = devpriv_populate_locked(dpgmap,
+					      first_index >> dpgmap->chunk_order,
+					      last >> dpgmap->chunk_order);
+	mutex_unlock(&dpgmap->lock);
+	return err;
+}
+EXPORT_SYMBOL_DEVPRIV(devpriv_pagemap_populate);
+
+static void devpriv_devm_unmap(void *data)
+{
+	devpriv_memunmap_pagemap(data);
+}
+
+/**
+ * devm_devpriv_memremap_pagemap() - managed devpriv_memremap_pagemap()
+ * @dev: the device whose lifetime bounds the registration
+ * @dpgmap: the pagemap
+ * @nid: NUMA node for the struct pages, or NUMA_NO_NODE
+ *
+ * Context: process context; sleeps.
+ * Return: as devpriv_memremap_pagemap(); on error nothing stays registered.
+ */
+int devm_devpriv_memremap_pagemap(struct device *dev,
+				  struct devpriv_pagemap *dpgmap, int nid)
+{
+	int err = devpriv_memremap_pagemap(dpgmap, nid);
+
+	if (err)
+		return err;
+	return devm_add_action_or_reset(dev, devpriv_devm_unmap, dpgmap);
+}
+EXPORT_SYMBOL_DEVPRIV(devm_devpriv_memremap_pagemap);
+
+/**
+ * devm_devpriv_memunmap_pagemap() - unregister a managed pagemap early
+ * @dev: the device passed to devm_devpriv_memremap_pagemap()
+ * @dpgmap: the pagemap
+ *
+ * Context: process context; sleeps.
+ */
+void devm_devpriv_memunmap_pagemap(struct device *dev,
+				   struct devpriv_pagemap *dpgmap)
+{
+	devm_release_action(dev, devpriv_devm_unmap, dpgmap);
+}
+EXPORT_SYMBOL_DEVPRIV(devm_devpriv_memunmap_pagemap);
