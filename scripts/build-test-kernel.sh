@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the libdevpriv test kernel from Debian's linux-source package.
+#
+#   scripts/build-test-kernel.sh [--extract-only | --config-only]
+#
+# Paths come from scripts/env.sh ($KSRC, $KBUILD).
+# 1. Extract /usr/src/linux-source-6.1.tar.xz into $KSRC once (atomically:
+#    into a temporary directory, then rename).
+# 2. In $KBUILD (make O=): tinyconfig, merge scripts/kconfig/test-kernel.config
+#    with the kernel's merge_config.sh, olddefconfig, then check that every
+#    option the fragment asks for really ended up with that value.
+# 3. Build bzImage and modules; modules_prepare leaves the tree usable for
+#    out-of-tree modules (make -C $KBUILD M=...).
+# A stamp file records the inputs (source version, fragment sha, this
+# script): with all unchanged the script returns at once.  Set
+# DEVPRIV_FORCE_KBUILD=1 to re-run the kernel's (incremental) make anyway.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+extract_only=0
+config_only=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	--extract-only) extract_only=1; shift ;;
+	--config-only) config_only=1; shift ;;
+	-h|--help) sed -n '3,18p' "$0"; exit 0 ;;
+	*) echo "build-test-kernel: unknown argument '$1'" >&2; exit 1 ;;
+	esac
+done
+# shellcheck source=scripts/env.sh
+source "$here/env.sh"
+
+log() { echo "build-test-kernel: $*"; }
+die() { echo "build-test-kernel: error: $*" >&2; exit 1; }
+
+jobs=$(nproc)
+
+# --- 1. kernel source -------------------------------------------------------
+extract_source() {
+	[ "$KSRC_DEBVER" != not-installed ] ||
+		die "linux-source package not installed (run scripts/install-deps.sh)"
+	[ -r "$KSRC_TARBALL" ] || die "missing $KSRC_TARBALL"
+	if [ -f "$KSRC/.devpriv-extracted" ]; then
+		return 0
+	fi
+	local parent tmp
+	parent=$(dirname "$KSRC")
+	mkdir -p "$parent"
+	tmp=$(mktemp -d "$parent/.extract.XXXXXX")
+	# shellcheck disable=SC2064
+	trap "rm -rf '$tmp'" EXIT
+	log "extracting $KSRC_TARBALL ($KSRC_DEBVER) ..."
+	tar -C "$tmp" -xf "$KSRC_TARBALL"
+	local top
+	top=$(find "$tmp" -mindepth 1 -maxdepth 1 -type d)
+	[ "$(echo "$top" | wc -l)" -eq 1 ] && [ -f "$top/Makefile" ] ||
+		die "unexpected tarball layout in $KSRC_TARBALL"
+	echo "$KSRC_DEBVER" >"$top/.devpriv-extracted"
+	rm -rf "$KSRC"
+	mv "$top" "$KSRC"
+	rm -rf "$tmp"
+	trap - EXIT
+	log "source ready: $KSRC"
+}
+
+extract_source
+[ "$extract_only" = 1 ] && exit 0
+
+# --- 2. configuration -----------------------------------------------------
+for f in $KCONFIG_FRAGMENTS; do
+	[ -r "$f" ] || die "config fragment $f missing"
+done
+
+mkdir -p "$KBUILD"
+# Serialise concurrent builds of the same tree (e.g. parallel make targets).
+exec 9>"$KBUILD/.devpriv-lock"
+flock 9
+
+stamp=$KBUILD/.devpriv-stamp
+stamp_want=$(
+	echo "source $KSRC_DEBVER"
+	echo "fragments $KCONFIG_SHA"
+	sha256sum "$0" | cut -c1-12
+)
+if [ "${DEVPRIV_FORCE_KBUILD:-0}" != 1 ] && [ -f "$stamp" ] &&
+   [ "$(cat "$stamp")" = "$stamp_want" ] &&
+   [ -f "$KBUILD/arch/x86/boot/bzImage" ] && [ -f "$KBUILD/Module.symvers" ]; then
+	log "up to date: $KBUILD ($(cat "$KBUILD/include/config/kernel.release"))"
+	exit 0
+fi
+rm -f "$stamp"
+
+kmake() { make -C "$KSRC" O="$KBUILD" "$@"; }
+
+# Verify that every option of the fragments ended up as requested.
+verify_config() {
+	local cfg=$KBUILD/.config missing=() line opt val f
+	for f in $KCONFIG_FRAGMENTS; do
+		while IFS= read -r line; do
+			case $line in
+			CONFIG_*=*)
+				opt=${line%%=*}; val=${line#*=}
+				grep -qxF "$opt=$val" "$cfg" ||
+					missing+=("$opt=$val (got: $(grep -E "^(# )?$opt[= ]" "$cfg" || echo unset))")
+				;;
+			"# CONFIG_"*" is not set")
+				opt=${line#\# }; opt=${opt%% *}
+				if grep -qE "^$opt=" "$cfg"; then
+					missing+=("$opt not set (got: $(grep -E "^$opt=" "$cfg"))")
+				fi
+				;;
+			esac
+		done <"$f"
+	done
+	if [ ${#missing[@]} -gt 0 ]; then
+		echo "build-test-kernel: error: ${#missing[@]} fragment option(s) not in the final .config:" >&2
+		printf '  %s\n' "${missing[@]}" >&2
+		echo "  (a dependency is probably missing from the fragment)" >&2
+		exit 1
+	fi
+	log "config verified: all fragment options set"
+}
+
+frag_sha_file=$KBUILD/.devpriv-config-sha
+if [ ! -f "$KBUILD/.config" ] || [ "$(cat "$frag_sha_file" 2>/dev/null)" != "$KCONFIG_SHA" ]; then
+	log "configuring $KBUILD (tinyconfig + $(for f in $KCONFIG_FRAGMENTS; do basename "$f"; done | paste -sd+))"
+	rm -f "$frag_sha_file"
+	kmake -s tinyconfig >"$KBUILD/.devpriv-tinyconfig.log" 2>&1 ||
+		die "make tinyconfig failed, see $KBUILD/.devpriv-tinyconfig.log"
+	# shellcheck disable=SC2086
+	(cd "$KBUILD" && "$KSRC/scripts/kconfig/merge_config.sh" -m -O "$KBUILD" \
+		"$KBUILD/.config" $KCONFIG_FRAGMENTS >"$KBUILD/.devpriv-merge.log") ||
+		die "merge_config.sh failed, see $KBUILD/.devpriv-merge.log"
+	kmake -s olddefconfig >>"$KBUILD/.devpriv-merge.log" 2>&1 ||
+		die "make olddefconfig failed, see $KBUILD/.devpriv-merge.log"
+	echo "$KCONFIG_SHA" >"$frag_sha_file"
+fi
+verify_config
+[ "$config_only" = 1 ] && exit 0
+
+# --- 3. build ---------------------------------------------------------------
+log "building bzImage + modules in $KBUILD (-j$jobs) ..."
+start=$(date +%s)
+buildlog=$KBUILD/.devpriv-build.log
+# modules_prepare is part of "modules"; named explicitly anyway, it is what
+# out-of-tree builds (make -C $KBUILD M=...) rely on.
+if ! kmake -j"$jobs" -s bzImage modules modules_prepare >"$buildlog" 2>&1; then
+	tail -n 40 "$buildlog" >&2
+	die "kernel build failed, full log: $buildlog"
+fi
+end=$(date +%s)
+nwarn=$(grep -c ': warning: ' "$buildlog" || true)
+[ "$nwarn" -eq 0 ] || log "$nwarn compiler warning(s) in the kernel's own code (see $buildlog)"
+echo "$stamp_want" >"$stamp"
+log "done in $((end - start)) s: $KBUILD/arch/x86/boot/bzImage" \
+    "($(cat "$KBUILD/include/config/kernel.release"))"
