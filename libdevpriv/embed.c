@@ -14,3 +14,4 @@
 #include "pagemap.c"
 #include "encode.c"
 #include "backend_phys.c"
+#include "debugfs.c"

@@ -9,16 +9,34 @@
 #include <linux/mutex.h>
 #include <linux/xarray.h>
 
+struct seq_file;
+
 #include <devpriv/devpriv.h>
 
 #ifdef DEVPRIV_EMBED
 /* Embedded copies keep every symbol inside the driver module. */
 #define EXPORT_SYMBOL_DEVPRIV(sym)
-#elif defined(DEVPRIV_HAVE_EXPORT_NS_STRING)
-#define EXPORT_SYMBOL_DEVPRIV(sym)	EXPORT_SYMBOL_NS_GPL(sym, "DEVPRIV")
-#else
+#elif defined(DEVPRIV_HAVE_EXPORT_NS_IDENT)
 #define EXPORT_SYMBOL_DEVPRIV(sym)	EXPORT_SYMBOL_NS_GPL(sym, DEVPRIV)
+#else
+#define EXPORT_SYMBOL_DEVPRIV(sym)	EXPORT_SYMBOL_NS_GPL(sym, "DEVPRIV")
 #endif
+
+/* The dev_pagemap_ops member called when a page's last reference goes. */
+#ifdef DEVPRIV_HAVE_PGMAP_FOLIO_FREE
+#define devpriv_free_op		folio_free
+#else
+#define devpriv_free_op		page_free
+#endif
+
+static inline struct dev_pagemap *devpriv_get_dev_pagemap(unsigned long pfn)
+{
+#ifdef DEVPRIV_HAVE_GET_DEV_PAGEMAP_2
+	return get_dev_pagemap(pfn, NULL);
+#else
+	return get_dev_pagemap(pfn);
+#endif
+}
 
 /* A space can hold at most 1 << DEVPRIV_SPACE_MAX_ORDER granules. */
 #define DEVPRIV_SPACE_MAX_ORDER	(BITS_PER_LONG - DEVPRIV_GRANULE_ORDER - 1)
@@ -68,15 +86,44 @@ bool devpriv_encode_check(void);
  * @evict: optional; migrate every resident page of @chunk back to system
  *	memory.  Called before @depopulate.
  * @depopulate: undo @populate; waits for the last page reference.
+ * @show: optional; describe the chunk's backing in one line of debugfs
  */
 struct devpriv_backend {
 	const char *name;
 	int (*populate)(struct devpriv_chunk *chunk, int nid);
 	void (*evict)(struct devpriv_chunk *chunk);
 	void (*depopulate)(struct devpriv_chunk *chunk);
+	void (*show)(struct seq_file *m, struct devpriv_chunk *chunk);
 };
 
 extern const struct devpriv_backend devpriv_backend_default;
+void devpriv_phys_show_bounds(struct seq_file *m);
+
+/**
+ * enum devpriv_fault_site - places where a failure can be forced
+ * @DEVPRIV_FAULT_CHUNK_TABLE: allocation of a pagemap's chunk table
+ * @DEVPRIV_FAULT_SPACE: allocation of a pagemap's offsets
+ * @DEVPRIV_FAULT_CHUNK_ALLOC: allocation of a chunk
+ * @DEVPRIV_FAULT_SPACE_INSERT: insertion of a chunk into the space
+ * @DEVPRIV_FAULT_WINDOW_ALLOC: phys: allocation of a window
+ * @DEVPRIV_FAULT_PLACE: phys: placement of a window
+ * @DEVPRIV_FAULT_MEMREMAP: phys: memremap_pages()
+ * @DEVPRIV_FAULT_NR: number of sites
+ */
+enum devpriv_fault_site {
+	DEVPRIV_FAULT_CHUNK_TABLE,
+	DEVPRIV_FAULT_SPACE,
+	DEVPRIV_FAULT_CHUNK_ALLOC,
+	DEVPRIV_FAULT_SPACE_INSERT,
+	DEVPRIV_FAULT_WINDOW_ALLOC,
+	DEVPRIV_FAULT_PLACE,
+	DEVPRIV_FAULT_MEMREMAP,
+	DEVPRIV_FAULT_NR,
+};
+
+bool devpriv_fault(enum devpriv_fault_site site);
+void devpriv_debugfs_add(struct devpriv_pagemap *dpgmap);
+void devpriv_debugfs_remove(struct devpriv_pagemap *dpgmap);
 
 int __devpriv_memremap_pagemap(struct devpriv_pagemap *dpgmap, int nid,
 			       struct devpriv_space *space,

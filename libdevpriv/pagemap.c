@@ -73,20 +73,31 @@ void devpriv_global_space_fini(void)
 	devpriv_space_ready = false;
 }
 
-/* Core mm calls these with page->pgmap pointing into one of our chunks. */
+/* Core mm calls these with the page's pgmap pointing into one of our chunks. */
 static struct devpriv_pagemap *devpriv_pgmap_owner(struct dev_pagemap *pgmap)
 {
 	return container_of(pgmap, struct devpriv_chunk, pgmap)->dpgmap;
 }
 
-static void devpriv_chunk_page_free(struct page *page)
+#ifdef DEVPRIV_HAVE_PGMAP_FOLIO_FREE
+static void devpriv_chunk_free(struct folio *folio)
 {
-	devpriv_pgmap_owner(page->pgmap)->ops->page_free(page);
+	struct dev_pagemap *pgmap = devpriv_page_pgmap(&folio->page);
+
+	devpriv_pgmap_owner(pgmap)->ops->folio_free(folio);
 }
+#else
+static void devpriv_chunk_free(struct page *page)
+{
+	devpriv_pgmap_owner(devpriv_page_pgmap(page))->ops->page_free(page);
+}
+#endif
 
 static vm_fault_t devpriv_chunk_migrate_to_ram(struct vm_fault *vmf)
 {
-	return devpriv_pgmap_owner(vmf->page->pgmap)->ops->migrate_to_ram(vmf);
+	struct dev_pagemap *pgmap = devpriv_page_pgmap(vmf->page);
+
+	return devpriv_pgmap_owner(pgmap)->ops->migrate_to_ram(vmf);
 }
 
 /*
@@ -94,7 +105,7 @@ static vm_fault_t devpriv_chunk_migrate_to_ram(struct vm_fault *vmf)
  * as this libdevpriv instance's; they forward to the driver's ops.
  */
 const struct dev_pagemap_ops devpriv_chunk_ops = {
-	.page_free = devpriv_chunk_page_free,
+	.devpriv_free_op = devpriv_chunk_free,
 	.migrate_to_ram = devpriv_chunk_migrate_to_ram,
 };
 EXPORT_SYMBOL_DEVPRIV(devpriv_chunk_ops);
@@ -171,7 +182,7 @@ static int devpriv_pagemap_validate(struct devpriv_pagemap *dpgmap,
 
 	if (WARN_ONCE(dpgmap->space, "devpriv: pagemap registered twice\n"))
 		return -EBUSY;
-	if (WARN_ONCE(!dpgmap->ops || !dpgmap->ops->page_free ||
+	if (WARN_ONCE(!dpgmap->ops || !dpgmap->ops->devpriv_free_op ||
 		      !dpgmap->ops->migrate_to_ram,
 		      "devpriv: page_free and migrate_to_ram are required\n"))
 		return -EINVAL;
@@ -207,6 +218,8 @@ static int devpriv_chunk_populate(struct devpriv_pagemap *dpgmap,
 	int err;
 
 	lockdep_assert_held(&dpgmap->lock);
+	if (devpriv_fault(DEVPRIV_FAULT_CHUNK_ALLOC))
+		return -ENOMEM;
 	chunk = kzalloc(sizeof(*chunk), GFP_KERNEL);
 	if (!chunk)
 		return -ENOMEM;
@@ -223,7 +236,11 @@ static int devpriv_chunk_populate(struct devpriv_pagemap *dpgmap,
 	err = dpgmap->backend->populate(chunk, dpgmap->nid);
 	if (err)
 		goto err_free;
-	err = devpriv_space_insert(dpgmap->space, chunk, dpgmap->chunk_order);
+	if (devpriv_fault(DEVPRIV_FAULT_SPACE_INSERT))
+		err = -ENOMEM;
+	else
+		err = devpriv_space_insert(dpgmap->space, chunk,
+					   dpgmap->chunk_order);
 	if (err)
 		goto err_depopulate;
 
@@ -243,17 +260,15 @@ static int devpriv_populate_locked(struct devpriv_pagemap *dpgmap,
 				   unsigned long first_chunk,
 				   unsigned long last_chunk)
 {
+	u64 start = ktime_get_ns();
 	unsigned long c;
-	int err;
+	int err = 0;
 
-	for (c = first_chunk; c <= last_chunk; c++) {
-		if (dpgmap->chunks[c])
-			continue;
-		err = devpriv_chunk_populate(dpgmap, c);
-		if (err)
-			return err;
-	}
-	return 0;
+	for (c = first_chunk; c <= last_chunk && !err; c++)
+		if (!dpgmap->chunks[c])
+			err = devpriv_chunk_populate(dpgmap, c);
+	dpgmap->populate_ns += ktime_get_ns() - start;
+	return err;
 }
 
 /*
@@ -330,16 +345,22 @@ int __devpriv_memremap_pagemap(struct devpriv_pagemap *dpgmap, int nid,
 			    !!(dpgmap->nr_pages & (devpriv_chunk_pages(dpgmap) - 1));
 	granules_per_chunk = 1UL << (dpgmap->chunk_order - DEVPRIV_GRANULE_ORDER);
 	mutex_init(&dpgmap->lock);
-	dpgmap->chunks = kvcalloc(dpgmap->nr_chunks, sizeof(*dpgmap->chunks),
+	dpgmap->chunks = devpriv_fault(DEVPRIV_FAULT_CHUNK_TABLE) ? NULL :
+			 kvcalloc(dpgmap->nr_chunks, sizeof(*dpgmap->chunks),
 				  GFP_KERNEL);
 	if (!dpgmap->chunks) {
 		err = -ENOMEM;
 		goto err_chunks;
 	}
 
-	err = devpriv_space_alloc(space, dpgmap->nr_chunks * granules_per_chunk,
-				  max(dpgmap->chunk_order, dpgmap->align_order) -
-				  DEVPRIV_GRANULE_ORDER, &first_granule);
+	if (devpriv_fault(DEVPRIV_FAULT_SPACE))
+		err = -ENOMEM;
+	else
+		err = devpriv_space_alloc(space,
+					  dpgmap->nr_chunks * granules_per_chunk,
+					  max(dpgmap->chunk_order,
+					      dpgmap->align_order) -
+					  DEVPRIV_GRANULE_ORDER, &first_granule);
 	if (err)
 		goto err_chunks;
 
@@ -348,6 +369,7 @@ int __devpriv_memremap_pagemap(struct devpriv_pagemap *dpgmap, int nid,
 	dpgmap->backend = backend;
 	dpgmap->nid = nid;
 	dpgmap->nr_populated = 0;
+	dpgmap->populate_ns = 0;
 	dpgmap->dying = false;
 
 	if (dpgmap->flags & DEVPRIV_EAGER) {
@@ -360,6 +382,7 @@ int __devpriv_memremap_pagemap(struct devpriv_pagemap *dpgmap, int nid,
 			goto err_space;
 	}
 	dpgmap->init_ns = ktime_get_ns() - start;
+	devpriv_debugfs_add(dpgmap);
 	return 0;
 
 err_space:
@@ -412,6 +435,8 @@ void devpriv_memunmap_pagemap(struct devpriv_pagemap *dpgmap)
 		      "devpriv: unregistering a pagemap that is not registered\n"))
 		return;
 
+	/* waits for readers, which take dpgmap->lock */
+	devpriv_debugfs_remove(dpgmap);
 	mutex_lock(&dpgmap->lock);
 	dpgmap->dying = true;
 	devpriv_depopulate_all(dpgmap);

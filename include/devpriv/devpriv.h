@@ -36,6 +36,7 @@
 #include <linux/mm.h>
 #include <linux/mutex.h>
 
+#include <devpriv/compat.h>
 #include <devpriv/encode.h>
 
 struct device;
@@ -132,6 +133,7 @@ struct devpriv_pagemap {
 	int nid;
 	bool dying;
 	u64 init_ns;
+	u64 populate_ns;
 	struct dentry *debugfs;
 };
 
@@ -151,22 +153,6 @@ struct page *devpriv_bad_index(const struct devpriv_pagemap *dpgmap,
 			       unsigned long index);
 
 /**
- * devpriv_page_chunk() - the chunk a device-private page belongs to
- * @page: a page; need not be libdevpriv's
- *
- * Context: any context.
- * Return: the chunk, or NULL (with a one-time warning) when @page is not a
- * page populated by this instance of libdevpriv.
- */
-static inline struct devpriv_chunk *devpriv_page_chunk(const struct page *page)
-{
-	if (unlikely(!is_zone_device_page(page) ||
-		     page->pgmap->ops != &devpriv_chunk_ops))
-		return devpriv_foreign_page(page);
-	return container_of(page->pgmap, struct devpriv_chunk, pgmap);
-}
-
-/**
  * devpriv_is_devpriv_page() - is this a page of a libdevpriv pagemap?
  * @page: any page
  *
@@ -179,7 +165,23 @@ static inline struct devpriv_chunk *devpriv_page_chunk(const struct page *page)
 static inline bool devpriv_is_devpriv_page(const struct page *page)
 {
 	return is_zone_device_page(page) &&
-	       page->pgmap->ops == &devpriv_chunk_ops;
+	       devpriv_page_pgmap(page)->ops == &devpriv_chunk_ops;
+}
+
+/**
+ * devpriv_page_chunk() - the chunk a device-private page belongs to
+ * @page: a page; need not be libdevpriv's
+ *
+ * Context: any context.
+ * Return: the chunk, or NULL (with a one-time warning) when @page is not a
+ * page populated by this instance of libdevpriv.
+ */
+static inline struct devpriv_chunk *devpriv_page_chunk(const struct page *page)
+{
+	if (unlikely(!devpriv_is_devpriv_page(page)))
+		return devpriv_foreign_page(page);
+	return container_of(devpriv_page_pgmap(page), struct devpriv_chunk,
+			    pgmap);
 }
 
 /**

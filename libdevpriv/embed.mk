@@ -1,0 +1,19 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Link libdevpriv into a driver module: the whole library is compiled as
+# one more object of the module (libdevpriv/embed.c) with nothing
+# exported, so several drivers that embed it load side by side.  Declare
+# the module as a composite object first, then include this file:
+#
+#   obj-m += mydrv.o
+#   mydrv-y := main.o
+#   include $(src)/<path to libdevpriv>/embed.mk
+
+$(basename $(lastword $(obj-m)))-y += devpriv-embed.o
+
+include $(dir $(lastword $(MAKEFILE_LIST)))devpriv.mk
+
+CFLAGS_devpriv-embed.o += -DDEVPRIV_EMBED -I$(devpriv-dir)/libdevpriv
+
+$(obj)/devpriv-embed.o: $(devpriv-dir)/libdevpriv/embed.c FORCE
+	$(call if_changed_rule,cc_o_c)
