@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Migrate pfns (linux/migrate.h, 6.1).  test_kabi checks these values
+ * against the kernel source the tests are built with.
+ */
+#ifndef _DEVPRIV_SHIM_LINUX_MIGRATE_H
+#define _DEVPRIV_SHIM_LINUX_MIGRATE_H
+
+#include <linux/mm.h>
+
+#define MIGRATE_PFN_VALID	(1UL << 0)
+#define MIGRATE_PFN_MIGRATE	(1UL << 1)
+#define MIGRATE_PFN_WRITE	(1UL << 3)
+#define MIGRATE_PFN_SHIFT	6
+
+static inline struct page *migrate_pfn_to_page(unsigned long mpfn)
+{
+	if (!(mpfn & MIGRATE_PFN_VALID))
+		return NULL;
+	return pfn_to_page(mpfn >> MIGRATE_PFN_SHIFT);
+}
+
+static inline unsigned long migrate_pfn(unsigned long pfn)
+{
+	return MIGRATE_PFN_VALID | (pfn << MIGRATE_PFN_SHIFT);
+}
+
+#endif /* _DEVPRIV_SHIM_LINUX_MIGRATE_H */
