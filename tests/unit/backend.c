@@ -415,6 +415,15 @@ void devpriv_space_snap_free(struct devpriv_space_snap *snap)
 	snap->nr_items = 0;
 }
 
+void devpriv_test_space_fini(struct devpriv_space *space)
+{
+	unsigned long index = 0;
+
+	T_ASSERT(!xa_find(&space->chunks, &index, ULONG_MAX, XA_PRESENT));
+	xa_destroy(&space->chunks);
+	devpriv_space_fini(space);
+}
+
 /* Node counting, for leak checks that tolerate the xarray's node reuse */
 
 static unsigned long test_count_nodes(void *entry)

@@ -127,6 +127,14 @@ bool devpriv_space_snap_equal(const struct devpriv_space_snap *a,
 			      const struct devpriv_space_snap *b);
 void devpriv_space_snap_free(struct devpriv_space_snap *snap);
 
+/*
+ * devpriv_space_fini() for tests that force allocation failures: checks no
+ * chunk entry is left, then drops the empty nodes a failed insertion may
+ * leave in the chunk xarray, which fini would report as leaked chunks
+ * (space.fini_after_failed_insert, a known bug).
+ */
+void devpriv_test_space_fini(struct devpriv_space *space);
+
 /* xarray nodes reachable from @xa, and from all xarrays of @space */
 unsigned long devpriv_test_xa_count_nodes(struct xarray *xa);
 unsigned long devpriv_test_space_nodes(struct devpriv_space *space);

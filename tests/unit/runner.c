@@ -39,6 +39,7 @@ extern const struct unit_suite suite_shim;
 extern const struct unit_suite suite_kabi;
 extern const struct unit_suite suite_space;
 extern const struct unit_suite suite_pagemap;
+extern const struct unit_suite suite_fault;
 extern const struct unit_suite suite_encode_x86_64_4l;
 extern const struct unit_suite suite_encode_x86_64_5l;
 extern const struct unit_suite suite_encode_arm64_4k;
@@ -57,6 +58,7 @@ static const struct unit_suite *const unit_suites[] = {
 	&suite_encode_arm64_64k_52,
 	&suite_space,
 	&suite_pagemap,
+	&suite_fault,
 };
 
 /* implemented by the kernel shims (shim.c) */

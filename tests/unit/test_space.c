@@ -520,6 +520,34 @@ static void fini_reports_leaks(void)
 	/* fini freed the xarrays regardless: the end-of-test check agrees */
 }
 
+/*
+ * An insertion that runs out of memory half way can leave empty xarray
+ * nodes behind (the xarray links each node as it goes).  No chunk is left,
+ * so tearing the space down must not report one.
+ */
+static void fini_after_failed_insert(void)
+{
+	struct devpriv_pagemap dpgmap = { 0 };
+	struct devpriv_chunk chunk = { .dpgmap = &dpgmap, .nr_pages = 1 };
+	struct devpriv_space space;
+	unsigned long index = 0;
+
+	devpriv_space_init(&space, 8);
+	chunk.offset = devpriv_granule_offset(200);
+	/* the first node gets linked, the second allocation fails */
+	devpriv_fault_fail_nth(2);
+	T_EQ(devpriv_space_insert(&space, &chunk, DEVPRIV_GRANULE_ORDER),
+	     -ENOMEM);
+	devpriv_fault_off();
+	T_EQ(devpriv_fault_injected(), 1);
+	T_ASSERT(!xa_find(&space.chunks, &index, ULONG_MAX, XA_PRESENT));
+	T_ASSERT(!devpriv_space_offset_to_page(&space, chunk.offset));
+	unit_note("%lu empty node(s) left in the chunk xarray",
+		  devpriv_test_xa_count_nodes(&space.chunks));
+	devpriv_space_fini(&space);
+	T_NO_WARN();
+}
+
 static void default_order(void)
 {
 	struct devpriv_space space;
@@ -556,6 +584,8 @@ static const struct unit_test space_tests[] = {
 	UNIT_TEST(max_order_space),
 	UNIT_TEST(insert_lookup_erase),
 	UNIT_TEST(fini_reports_leaks),
+	UNIT_TEST_KNOWN_BUG(fini_after_failed_insert,
+			    "space.c: fini reports leaked chunks for empty xarray nodes"),
 	UNIT_TEST(default_order),
 };
 
