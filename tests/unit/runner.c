@@ -40,6 +40,7 @@ extern const struct unit_suite suite_kabi;
 extern const struct unit_suite suite_space;
 extern const struct unit_suite suite_pagemap;
 extern const struct unit_suite suite_fault;
+extern const struct unit_suite suite_model;
 extern const struct unit_suite suite_encode_x86_64_4l;
 extern const struct unit_suite suite_encode_x86_64_5l;
 extern const struct unit_suite suite_encode_arm64_4k;
@@ -59,6 +60,7 @@ static const struct unit_suite *const unit_suites[] = {
 	&suite_space,
 	&suite_pagemap,
 	&suite_fault,
+	&suite_model,
 };
 
 /* implemented by the kernel shims (shim.c) */
