@@ -41,6 +41,7 @@ extern const struct unit_suite suite_space;
 extern const struct unit_suite suite_pagemap;
 extern const struct unit_suite suite_fault;
 extern const struct unit_suite suite_model;
+extern const struct unit_suite suite_stress;
 extern const struct unit_suite suite_encode_x86_64_4l;
 extern const struct unit_suite suite_encode_x86_64_5l;
 extern const struct unit_suite suite_encode_arm64_4k;
@@ -61,6 +62,7 @@ static const struct unit_suite *const unit_suites[] = {
 	&suite_pagemap,
 	&suite_fault,
 	&suite_model,
+	&suite_stress,
 };
 
 /* implemented by the kernel shims (shim.c) */
