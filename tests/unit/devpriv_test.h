@@ -21,6 +21,14 @@
  * nodes are counted by the harness (nr_allocated), freed through call_rcu.
  */
 long devpriv_test_live_allocs(void);
+/* The radix-tree harness (linux.c, radix-tree.c) */
+extern int nr_allocated;
+void radix_tree_init(void);
+void *__real_kmem_cache_alloc_lru(struct kmem_cache *cachep,
+				  struct list_lru *lru, int gfp);
+void *__wrap_kmem_cache_alloc_lru(struct kmem_cache *cachep,
+				  struct list_lru *lru, int gfp);
+
 /* wait for RCU callbacks, then the harness's count of live xarray nodes */
 int devpriv_test_xa_nodes(void);
 void devpriv_test_quiesce(void);
@@ -63,13 +71,14 @@ void devpriv_test_quiet(bool quiet);
 
 #define T_WARNS(n, substr) do {						\
 	unsigned long __tw = devpriv_test_pending_warnings();		\
-	if (__tw != (unsigned long)(n))					\
+	unsigned long __tn = (n);					\
+	const char *__ts = (substr);					\
+	if (__tw != __tn)						\
 		unit_fail(__FILE__, __LINE__,				\
-			  "expected %lu warning(s), got %lu",		\
-			  (unsigned long)(n), __tw);			\
-	if (!devpriv_test_warnings_match(substr))			\
+			  "expected %lu warning(s), got %lu", __tn, __tw); \
+	if (!devpriv_test_warnings_match(__ts))				\
 		unit_fail(__FILE__, __LINE__,				\
-			  "a warning does not mention \"%s\"", substr);	\
+			  "a warning does not mention \"%s\"", __ts);	\
 	devpriv_test_consume_warnings();				\
 } while (0)
 

@@ -13,9 +13,9 @@
  * What a test writes to stdout ("# " notes, e.g. its random seed) is always
  * shown; its stderr only when it fails, or always with V=1.
  *
- * A test marked with a known bug of the code under test still runs; if it
- * fails, it is reported as "not ok N name # TODO known bug: ..." and counted
- * as skipped (the summary then says so), unless DEVPRIV_UNIT_STRICT=1.
+ * A test marked TODO (a known defect of the code under test) still runs; if
+ * it fails, it is reported as "not ok N name # TODO ..." and counted as
+ * skipped (the summary then says so), unless DEVPRIV_UNIT_STRICT=1.
  *
  * Usage: unit-tests [--list | --run N | substring...]
  * Environment: UNIT_JOBS (parallel tests, default: online CPUs), V=1,
@@ -35,20 +35,6 @@
 
 #define UNIT_DEFAULT_TIMEOUT	60
 
-extern const struct unit_suite suite_shim;
-extern const struct unit_suite suite_kabi;
-extern const struct unit_suite suite_space;
-extern const struct unit_suite suite_pagemap;
-extern const struct unit_suite suite_fault;
-extern const struct unit_suite suite_model;
-extern const struct unit_suite suite_stress;
-extern const struct unit_suite suite_encode_x86_64_4l;
-extern const struct unit_suite suite_encode_x86_64_5l;
-extern const struct unit_suite suite_encode_arm64_4k;
-extern const struct unit_suite suite_encode_arm64_16k;
-extern const struct unit_suite suite_encode_arm64_64k;
-extern const struct unit_suite suite_encode_arm64_64k_52;
-
 static const struct unit_suite *const unit_suites[] = {
 	&suite_shim,
 	&suite_kabi,
@@ -64,10 +50,6 @@ static const struct unit_suite *const unit_suites[] = {
 	&suite_model,
 	&suite_stress,
 };
-
-/* implemented by the kernel shims (shim.c) */
-void unit_kernel_setup(void);
-void unit_kernel_teardown(void);
 
 struct unit_ref {
 	const struct unit_suite *suite;
@@ -95,14 +77,14 @@ static void unit_collect(int argc, char **argv)
 	size_t s, t, id = 0, total = 0;
 	int a;
 
-	for (s = 0; s < sizeof(unit_suites) / sizeof(unit_suites[0]); s++)
+	for (s = 0; s < ARRAY_SIZE(unit_suites); s++)
 		total += unit_suites[s]->nr_tests;
 	unit_refs = calloc(total, sizeof(*unit_refs));
 	if (!unit_refs) {
 		perror("calloc");
 		exit(2);
 	}
-	for (s = 0; s < sizeof(unit_suites) / sizeof(unit_suites[0]); s++) {
+	for (s = 0; s < ARRAY_SIZE(unit_suites); s++) {
 		const struct unit_suite *suite = unit_suites[s];
 
 		for (t = 0; t < suite->nr_tests; t++) {
@@ -112,7 +94,7 @@ static void unit_collect(int argc, char **argv)
 			snprintf(name, sizeof(name), "%s.%s", suite->name,
 				 suite->tests[t].name);
 			for (a = 0; a < argc; a++)
-				match |= strstr(name, argv[a]) != NULL;
+				match |= !!strstr(name, argv[a]);
 			id++;
 			if (!match)
 				continue;
@@ -259,14 +241,14 @@ static void unit_report(size_t i, struct unit_result *res, bool verbose,
 {
 	const struct unit_ref *ref = &unit_refs[i];
 	bool ok = WIFEXITED(res->status) && WEXITSTATUS(res->status) == 0;
-	const char *bug = ref->test->known_bug;
+	const char *todo = ref->test->todo;
 
 	printf("%s %zu %s.%s", ok ? "ok" : "not ok", i + 1, ref->suite->name,
 	       ref->test->name);
-	if (bug && ok)
-		printf(" # marked as a known bug but passes: drop the mark?");
-	else if (bug)
-		printf(" # TODO known bug: %s", bug);
+	if (todo && ok)
+		printf(" # marked TODO but passes: drop the mark?");
+	else if (todo)
+		printf(" # TODO %s", todo);
 	putchar('\n');
 	unit_dump(res->out, false);
 	if (!ok) {
@@ -285,7 +267,7 @@ static void unit_report(size_t i, struct unit_result *res, bool verbose,
 	fflush(stdout);
 	if (ok)
 		counts->passed++;
-	else if (bug && !counts->strict)
+	else if (todo && !counts->strict)
 		counts->skipped++;
 	else
 		counts->failed++;
@@ -350,7 +332,8 @@ static int unit_run_all(const char *self)
 	printf("# %zu tests in %.1f s with %ld jobs\n", unit_nr_refs,
 	       unit_elapsed(&start), jobs);
 	if (counts.skipped)
-		printf("# skipped: %u test(s) failing on known bugs of the code under test (TODO above); DEVPRIV_UNIT_STRICT=1 counts them as failures\n",
+		printf("# skipped: %u TODO test(s), failing on known defects of libdevpriv\n"
+		       "# (see above); DEVPRIV_UNIT_STRICT=1 counts them as failures\n",
 		       counts.skipped);
 	printf("check-unit: %u passed, %u failed", counts.passed, counts.failed);
 	if (counts.skipped)

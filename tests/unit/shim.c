@@ -47,14 +47,6 @@
 
 #include "devpriv_test.h"
 
-/* from the radix-tree harness (linux.c, radix-tree.c) */
-extern int nr_allocated;
-void radix_tree_init(void);
-void *__real_kmem_cache_alloc_lru(struct kmem_cache *cachep,
-				  struct list_lru *lru, int gfp);
-void *__wrap_kmem_cache_alloc_lru(struct kmem_cache *cachep,
-				  struct list_lru *lru, int gfp);
-
 /* tools/lib/slab.c is replaced by this file; linux.c wants its knob */
 int kmalloc_verbose;
 
@@ -265,7 +257,8 @@ static void shim_free(const void *p, bool any_kind, enum shim_kind kind)
 void *kmalloc(size_t size, gfp_t gfp)
 {
 	if (WARN_ONCE(size > SHIM_KMALLOC_MAX,
-		      "kmalloc: %zu bytes is more than KMALLOC_MAX_SIZE\n", size))
+		      "%s: %zu bytes is more than KMALLOC_MAX_SIZE\n", __func__,
+		      size))
 		return NULL;
 	return shim_alloc(size, gfp, SHIM_KMALLOC);
 }
@@ -289,7 +282,7 @@ void *kvmalloc(size_t size, gfp_t gfp)
 	/* as mm/util.c: such sizes are a caller bug, not a lack of memory */
 	if (size > SHIM_KVMALLOC_MAX) {
 		WARN_ONCE(!(gfp & __GFP_NOWARN),
-			  "kvmalloc: %zu bytes is more than INT_MAX\n", size);
+			  "%s: %zu bytes is more than INT_MAX\n", __func__, size);
 		return NULL;
 	}
 	return shim_alloc(size, gfp, SHIM_KVMALLOC);
@@ -374,7 +367,7 @@ bool devpriv_test_warnings_match(const char *substr)
 	pending = min(shim_warn.total - shim_warn.consumed,
 		      (unsigned long)SHIM_WARN_KEEP);
 	for (i = 0; i < pending; i++)
-		match &= strstr(shim_warn.msg[i], substr) != NULL;
+		match &= !!strstr(shim_warn.msg[i], substr);
 	pthread_mutex_unlock(&shim_warn.lock);
 	return match;
 }
@@ -516,7 +509,7 @@ void devm_release_action(struct device *dev, void (*action)(void *),
 			return;
 		}
 	}
-	WARN(1, "devm_release_action: no such action\n");
+	WARN(1, "%s: no such action\n", __func__);
 }
 
 void devpriv_test_device_release(struct device *dev)

@@ -6,16 +6,13 @@
  * DEVPRIV_MAX_SWAPFILES_SHIFT predefined, LAYOUT naming the layout and
  * LAYOUT_PFN_BITS the pfn width expected of it.
  *
- * encode.h is included alone, without any kernel or shim header, which
- * also proves it self-contained for userspace.  The kernel's definitions
+ * encode.h is included without any kernel or shim header (only the
+ * compiler attributes of tools/include).  The kernel's definitions
  * of the same layouts come from gen-kabi.sh (KABI_*), lifted from the
  * kernel source the tests are built with.
  */
-#include <stdbool.h>
+#include "unit.h"
 
-#ifndef __always_inline
-#define __always_inline inline __attribute__((always_inline))
-#endif
 /*
  * encode.h uses BIT() but includes linux/bits.h only for the kernel:
  * provide it here until the header defines what it uses in userspace too.
@@ -27,7 +24,6 @@
 #include <devpriv/encode.h>
 
 #include "kabi.h"
-#include "unit.h"
 
 #define LAYOUT_STR__(x)		#x
 #define LAYOUT_STR(x)		LAYOUT_STR__(x)
@@ -42,7 +38,7 @@
 #define LAYOUT_X86	0
 #endif
 
-#define NR_SWP_TYPES	(1UL << DEVPRIV_MAX_SWAPFILES_SHIFT)
+#define NR_SWP_TYPES	BIT(DEVPRIV_MAX_SWAPFILES_SHIFT)
 
 static unsigned long pfn_mask(void)
 {
@@ -150,6 +146,7 @@ static void swp_roundtrip(void)
 
 static void swp_offset_fits(void)
 {
+	unsigned long last_granule = pfn_mask() >> DEVPRIV_GRANULE_ORDER;
 	unsigned long b;
 
 	T_ASSERT(devpriv_swp_offset_fits(0));
@@ -162,8 +159,8 @@ static void swp_offset_fits(void)
 	for (b = 0; b < DEVPRIV_BITS_PER_LONG; b++)
 		T_EQ(devpriv_swp_offset_fits(1UL << b), b < LAYOUT_PFN_BITS);
 	/* the last page of the largest space libdevpriv sets up fits */
-	T_ASSERT(devpriv_swp_offset_fits(devpriv_granule_offset(
-		pfn_mask() >> DEVPRIV_GRANULE_ORDER) + DEVPRIV_GRANULE_PAGES - 1));
+	T_ASSERT(devpriv_swp_offset_fits(devpriv_granule_offset(last_granule) +
+					 DEVPRIV_GRANULE_PAGES - 1));
 }
 
 static void offset_granule(void)
@@ -203,7 +200,7 @@ static void mpfn_roundtrip(void)
 	for (i = 0; i < n; i++) {
 		unsigned long pfn = v[i] & devpriv_mpfn_max_pfn();
 
-		for (f = 0; f < sizeof(flag_sets) / sizeof(flag_sets[0]); f++) {
+		for (f = 0; f < ARRAY_SIZE(flag_sets); f++) {
 			unsigned long flags = flag_sets[f];
 			unsigned long mpfn = devpriv_mpfn_encode(pfn, flags);
 

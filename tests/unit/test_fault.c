@@ -220,7 +220,7 @@ static void space_alloc_cases(bool from)
 	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		unsigned long pre = 0;
 
 		devpriv_space_init(&fspace, 6);
@@ -271,7 +271,7 @@ static void register_cases(unsigned int flags, bool neighbour, bool from)
 	struct devpriv_pagemap other;
 	unsigned int i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		devpriv_space_init(&fspace, 7);
 		if (neighbour) {
 			devpriv_test_pagemap_init(&other, 5 * GRANULE, MIN_CO,
@@ -341,7 +341,7 @@ static void fault_populate_chunk(void)
 	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		devpriv_space_init(&fspace, 6);
 		devpriv_test_pagemap_init(&fmap, 7 * GRANULE + 3, MIN_CO, 0);
 		T_EQ(fault_register(), 0);
@@ -440,17 +440,17 @@ static void fault_chunk_insert(void)
 	struct devpriv_pagemap dpgmap = { 0 };
 	unsigned int i, j;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		devpriv_space_init(&fspace, 8);
 		/* neighbours where the tree must grow around them */
 		for (j = 0; j < 3 && cases[i][0] < MIN_CO + 8; j++) {
 			others[j].dpgmap = &dpgmap;
 			others[j].nr_pages = 1;
-			others[j].offset = devpriv_granule_offset(
-				(cases[i][1] + 40 + 64 * j) % 256);
-			if (others[j].offset >> MIN_CO >= cases[i][1] &&
-			    others[j].offset >> MIN_CO <
-			    cases[i][1] + (1UL << (cases[i][0] - MIN_CO)))
+			unsigned long g = (cases[i][1] + 40 + 64 * j) % 256;
+
+			others[j].offset = devpriv_granule_offset(g);
+			if (g >= cases[i][1] &&
+			    g < cases[i][1] + BIT(cases[i][0] - MIN_CO))
 				continue;
 			T_EQ(devpriv_space_insert(&fspace, &others[j], MIN_CO), 0);
 		}
@@ -580,7 +580,7 @@ static void fault_named_sites(void)
 	devpriv_space_init(&fspace, 6);
 	devpriv_test_pagemap_init(&fmap, 3 * GRANULE + 1, MIN_CO, DEVPRIV_EAGER);
 	fault_state_take(&register_op, &before);
-	for (i = 0; i < sizeof(sites) / sizeof(sites[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(sites); i++) {
 		for (nth = 1; nth < 10; nth++) {
 			long injected = devpriv_test_site_injected(sites[i]);
 

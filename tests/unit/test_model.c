@@ -29,7 +29,7 @@
 #define MODEL_MAPS	12
 #define MODEL_RAWS	12
 #define MODEL_MAX_ORDER	8
-#define MODEL_GRANULES	(1UL << MODEL_MAX_ORDER)
+#define MODEL_GRANULES	BIT(MODEL_MAX_ORDER)
 #define GRANULE		DEVPRIV_GRANULE_PAGES
 #define MIN_CO		DEVPRIV_MIN_CHUNK_ORDER
 
@@ -523,10 +523,11 @@ static void model_run(unsigned int order, unsigned long steps,
 	T_ASSERT(devpriv_space_check(&m.space));
 	T_EQ(m.space.nr_allocated, 0);
 	devpriv_test_space_fini(&m.space);
-	unit_note("%lu steps: %lu registered, %lu -ENOSPC, %lu populated, %lu lookup rounds, %lu unregistered, %lu raw, %lu -ENOMEM, %lu refused",
-		  steps, m.stats[ST_REGISTERED], m.stats[ST_ENOSPC],
-		  m.stats[ST_POPULATED], m.stats[ST_LOOKUPS],
-		  m.stats[ST_UNREGISTERED], m.stats[ST_RAW], m.stats[ST_ENOMEM],
+	unit_note("%lu steps: %lu registered, %lu unregistered, %lu -ENOSPC, %lu populated,",
+		  steps, m.stats[ST_REGISTERED], m.stats[ST_UNREGISTERED],
+		  m.stats[ST_ENOSPC], m.stats[ST_POPULATED]);
+	unit_note("  %lu lookup rounds, %lu raw, %lu -ENOMEM, %lu refused",
+		  m.stats[ST_LOOKUPS], m.stats[ST_RAW], m.stats[ST_ENOMEM],
 		  m.stats[ST_BAD]);
 	/* the run must have explored both success and exhaustion */
 	T_ASSERT(m.stats[ST_REGISTERED] > steps / 50);

@@ -107,7 +107,9 @@ static void warnings_are_counted(void)
 
 static void mutex_and_might_sleep_checks(void)
 {
+	/* statically initialised, as DEFINE_MUTEX() at file scope */
 	DEFINE_MUTEX(static_lock);
+	/* initialised by mutex_init() */
 	struct mutex lock;
 
 	mutex_init(&lock);

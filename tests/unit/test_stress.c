@@ -32,7 +32,7 @@ struct stress {
 	bool global;			/* through the global API */
 	struct devpriv_pagemap shared;	/* populated by every writer */
 	pthread_barrier_t start;
-	volatile bool stop;
+	bool stop;			/* READ_ONCE/WRITE_ONCE */
 	unsigned long offsets;		/* range readers probe */
 	unsigned long hits;
 	unsigned long probes;

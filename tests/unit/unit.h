@@ -12,6 +12,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <linux/compiler.h>
+#include <linux/kernel.h>
 
 struct unit_test {
 	const char *name;
@@ -19,11 +21,11 @@ struct unit_test {
 	/* seconds before the runner gives up on the test; 0: default */
 	unsigned int timeout;
 	/*
-	 * Set while the test is known to fail because of a bug in the code
-	 * under test: its failure is reported as a TODO and counted as
+	 * Set while the test is known to fail because of a defect in the
+	 * code under test: its failure is reported as a TODO and counted as
 	 * skipped, unless DEVPRIV_UNIT_STRICT=1.
 	 */
-	const char *known_bug;
+	const char *todo;
 };
 
 struct unit_suite {
@@ -36,7 +38,7 @@ struct unit_suite {
 
 #define UNIT_TEST(fn)			{ #fn, fn, 0, NULL }
 #define UNIT_TEST_TIMEOUT(fn, secs)	{ #fn, fn, secs, NULL }
-#define UNIT_TEST_KNOWN_BUG(fn, bug)	{ #fn, fn, 0, bug }
+#define UNIT_TEST_TODO(fn, why)		{ #fn, fn, 0, why }
 
 #define UNIT_SUITE(var, sname, array, kernel)				\
 	const struct unit_suite var = {					\
@@ -46,9 +48,10 @@ struct unit_suite {
 		.needs_kernel = kernel,					\
 	}
 
-void unit_fail(const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4), noreturn));
-void unit_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+__printf(3, 4) __noreturn
+void unit_fail(const char *file, int line, const char *fmt, ...);
+__printf(1, 2)
+void unit_note(const char *fmt, ...);
 const char *unit_current_test(void);
 
 #define T_ASSERT(cond) do {						\
@@ -102,5 +105,24 @@ static inline unsigned long long unit_rand_below(unsigned long long *state,
  * derived from the clock.  Printed as a note, so every run can be replayed.
  */
 unsigned long long unit_seed(void);
+
+/* The suites, listed in runner.c */
+extern const struct unit_suite suite_shim;
+extern const struct unit_suite suite_kabi;
+extern const struct unit_suite suite_space;
+extern const struct unit_suite suite_pagemap;
+extern const struct unit_suite suite_fault;
+extern const struct unit_suite suite_model;
+extern const struct unit_suite suite_stress;
+extern const struct unit_suite suite_encode_x86_64_4l;
+extern const struct unit_suite suite_encode_x86_64_5l;
+extern const struct unit_suite suite_encode_arm64_4k;
+extern const struct unit_suite suite_encode_arm64_16k;
+extern const struct unit_suite suite_encode_arm64_64k;
+extern const struct unit_suite suite_encode_arm64_64k_52;
+
+/* Set-up and end-of-test checks of the kernel shims (shim.c) */
+void unit_kernel_setup(void);
+void unit_kernel_teardown(void);
 
 #endif /* _DEVPRIV_UNIT_H */

@@ -15,8 +15,8 @@
 #include <linux/compiler.h>
 #include <asm/bug.h>
 
-void devpriv_test_warn(const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+__printf(3, 4)
+void devpriv_test_warn(const char *file, int line, const char *fmt, ...);
 
 #undef WARN
 #undef WARN_ON

@@ -9,12 +9,12 @@
 #include_next <linux/kernel.h>
 #include <linux/bug.h>
 
-int devpriv_test_printk(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
+__printf(1, 2)
+int devpriv_test_printk(const char *fmt, ...);
 void devpriv_test_might_sleep(const char *file, int line);
 
 #undef printk
-#define printk(fmt...)		devpriv_test_printk(fmt)
+#define printk			devpriv_test_printk
 
 #define might_sleep()		devpriv_test_might_sleep(__FILE__, __LINE__)
 

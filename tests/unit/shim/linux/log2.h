@@ -7,7 +7,12 @@
 
 #ifndef order_base_2
 /* Smallest order such that 1 << order >= n; 0 for n <= 1. */
-#define order_base_2(n)		((n) > 1 ? ilog2((n) - 1) + 1 : 0)
+static inline int devpriv_shim_order_base_2(unsigned long n)
+{
+	return n > 1 ? ilog2(n - 1) + 1 : 0;
+}
+
+#define order_base_2(n)		devpriv_shim_order_base_2(n)
 #endif
 
 #endif /* _DEVPRIV_SHIM_LINUX_LOG2_H */

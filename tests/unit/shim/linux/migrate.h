@@ -8,9 +8,9 @@
 
 #include <linux/mm.h>
 
-#define MIGRATE_PFN_VALID	(1UL << 0)
-#define MIGRATE_PFN_MIGRATE	(1UL << 1)
-#define MIGRATE_PFN_WRITE	(1UL << 3)
+#define MIGRATE_PFN_VALID	BIT(0)
+#define MIGRATE_PFN_MIGRATE	BIT(1)
+#define MIGRATE_PFN_WRITE	BIT(3)
 #define MIGRATE_PFN_SHIFT	6
 
 static inline struct page *migrate_pfn_to_page(unsigned long mpfn)

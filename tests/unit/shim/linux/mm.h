@@ -14,13 +14,15 @@
 #ifndef _DEVPRIV_SHIM_LINUX_MM_H
 #define _DEVPRIV_SHIM_LINUX_MM_H
 
+#include <assert.h>
 #include <stdint.h>
+#include <linux/bits.h>
 #include <linux/kernel.h>
 #include <linux/numa.h>
 #include <linux/types.h>
 
 #define PAGE_SHIFT		12
-#define PAGE_SIZE		(1UL << PAGE_SHIFT)
+#define PAGE_SIZE		BIT(PAGE_SHIFT)
 #define PAGE_MASK		(~(PAGE_SIZE - 1))
 #define MAX_PHYSMEM_BITS	46
 /* from linux/swap.h, which libdevpriv reaches through linux/mm.h */
@@ -53,7 +55,7 @@ struct page {
 	int _mapcount;
 };
 
-_Static_assert(sizeof(struct page) == 64, "struct page is 64 bytes");
+static_assert(sizeof(struct page) == 64, "struct page is 64 bytes");
 
 /* The kernel's is a __bitwise typedef; a plain integer will do here. */
 #define vm_fault_t		unsigned int

@@ -3,10 +3,14 @@
 #ifndef _DEVPRIV_SHIM_LINUX_MODULE_H
 #define _DEVPRIV_SHIM_LINUX_MODULE_H
 
-#define EXPORT_SYMBOL(sym)
-#define EXPORT_SYMBOL_GPL(sym)
-#define EXPORT_SYMBOL_NS(sym, ns)
-#define EXPORT_SYMBOL_NS_GPL(sym, ns)
+#define devpriv_shim_no_export(sym, ...)
+/* object-like, so that the export lines of the library need no parsing */
+#define EXPORT_SYMBOL \
+	devpriv_shim_no_export
+#define EXPORT_SYMBOL_GPL \
+	devpriv_shim_no_export
+#define EXPORT_SYMBOL_NS_GPL \
+	devpriv_shim_no_export
 #define MODULE_IMPORT_NS(ns)
 #define MODULE_LICENSE(x)
 #define MODULE_AUTHOR(x)

@@ -18,12 +18,12 @@ struct mutex {
 	bool initialised;
 };
 
-#define __MUTEX_INITIALIZER(name) {					\
+#define DEVPRIV_SHIM_MUTEX_INIT {					\
 	.lock = PTHREAD_ERRORCHECK_MUTEX_INITIALIZER_NP,		\
 	.initialised = true,						\
 }
 
-#define DEFINE_MUTEX(name)	struct mutex name = __MUTEX_INITIALIZER(name)
+#define DEFINE_MUTEX(name)	struct mutex name = DEVPRIV_SHIM_MUTEX_INIT
 
 void devpriv_test_mutex_init(struct mutex *lock);
 void devpriv_test_mutex_destroy(struct mutex *lock);
