@@ -23,6 +23,8 @@ MODULE_PARM_DESC(seed, "seed of every random choice in the tests (0: pick one)")
 
 static struct kunit_suite *dpt_suites[] = {
 	&devpriv_space_test_suite,
+	&devpriv_pagemap_test_suite,
+	&devpriv_translate_test_suite,
 };
 
 static int __init dpt_init(void)
