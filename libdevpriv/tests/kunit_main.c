@@ -25,6 +25,7 @@ static struct kunit_suite *dpt_suites[] = {
 	&devpriv_space_test_suite,
 	&devpriv_pagemap_test_suite,
 	&devpriv_translate_test_suite,
+	&devpriv_encode_test_suite,
 };
 
 static int __init dpt_init(void)
