@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite devpriv_phys: the real phys backend (devpriv_backend_default:
+ * a physical address window and memremap_pages() per chunk) through the
+ * public API and the global space, as a driver uses it.  Needs a kernel
+ * with CONFIG_DEVICE_PRIVATE.
+ *
+ * Unlike the test backend's pages these are real device-private pages:
+ * page_to_pfn(), pfn_to_page() and pfn_valid() work on them, and one case
+ * hands a page to core mm and back.  Both window placements are exercised
+ * (in a free iomem gap, and above the CPU's physical width), as are the
+ * backend's forced failures.
+ */
+
+#include <linux/ioport.h>
+#include <linux/memremap.h>
+#include <linux/migrate.h>
+#include <linux/mm.h>
+#include <linux/pagemap.h>
+
+#include "devpriv_test.h"
+
+static int dpt_phys_register(struct kunit *test, struct dpt_pagemap *tp)
+{
+	int err = devpriv_memremap_pagemap(&tp->dpgmap, NUMA_NO_NODE);
+
+	if (err)
+		kunit_info(test, "devpriv_memremap_pagemap: %d\n", err);
+	return err;
+}
+
+static bool dpt_in_iomem(const struct range *window)
+{
+	return region_intersects(window->start, range_len(window), IORESOURCE_MEM,
+				 IORES_DESC_DEVICE_PRIVATE_MEMORY) ==
+	       REGION_INTERSECTS;
+}
+
+static bool dpt_above_cpu(const struct range *window)
+{
+	return window->start > iomem_resource.end;
+}
+
+/*
+ * A window is 2 MiB aligned, a whole number of granules, RAM-free, and
+ * either claimed in iomem as device-private memory or above every
+ * physical address the CPU can emit.
+ */
+static void dpt_expect_window(struct kunit *test, struct devpriv_chunk *chunk)
+{
+	const struct range *w = &chunk->pgmap.range;
+
+	KUNIT_EXPECT_EQ(test, range_len(w),
+			(u64)ALIGN(chunk->nr_pages, DEVPRIV_GRANULE_PAGES) << PAGE_SHIFT);
+	KUNIT_EXPECT_EQ(test, w->start & (SZ_2M - 1), 0ULL);
+	KUNIT_EXPECT_TRUE_MSG(test, dpt_in_iomem(w) || dpt_above_cpu(w),
+			      "window %#llx-%#llx neither in iomem nor above %#llx",
+			      w->start, w->end, (u64)iomem_resource.end);
+	KUNIT_EXPECT_EQ(test, region_intersects(w->start, range_len(w),
+						IORESOURCE_SYSTEM_RAM,
+						IORES_DESC_NONE), REGION_DISJOINT);
+	KUNIT_EXPECT_EQ(test, chunk->pgmap.type, MEMORY_DEVICE_PRIVATE);
+}
+
+/* A page of a populated phys chunk, checked against core mm's view. */
+static void dpt_expect_phys_page(struct kunit *test,
+				 struct devpriv_pagemap *dpgmap,
+				 unsigned long index)
+{
+	struct devpriv_chunk *chunk = dpgmap->chunks[index >> dpgmap->chunk_order];
+	struct page *page = devpriv_index_to_page(dpgmap, index);
+	unsigned long pfn;
+
+	KUNIT_ASSERT_NOT_NULL(test, chunk);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	pfn = PHYS_PFN(chunk->pgmap.range.start) + index - chunk->first_index;
+	KUNIT_ASSERT_PTR_EQ(test, devpriv_page_pgmap(page), &chunk->pgmap);
+	KUNIT_ASSERT_TRUE(test, is_device_private_page(page));
+	KUNIT_ASSERT_TRUE(test, pfn_valid(pfn));
+	KUNIT_ASSERT_EQ(test, page_to_pfn(page), pfn);
+	KUNIT_ASSERT_PTR_EQ(test, pfn_to_page(pfn), page);
+	KUNIT_ASSERT_EQ(test, page_ref_count(page), 0);
+	KUNIT_ASSERT_EQ(test, devpriv_page_to_index(page), index);
+	KUNIT_ASSERT_EQ(test, devpriv_page_to_offset(page), dpgmap->base + index);
+	KUNIT_ASSERT_PTR_EQ(test, devpriv_offset_to_page(dpgmap->base + index), page);
+	KUNIT_ASSERT_PTR_EQ(test, devpriv_page_pagemap(page), dpgmap);
+	KUNIT_ASSERT_EQ(test, devpriv_migrate_pfn(page), migrate_pfn(pfn));
+	KUNIT_ASSERT_PTR_EQ(test, devpriv_migrate_pfn_to_page(devpriv_migrate_pfn(page)),
+			    page);
+	KUNIT_ASSERT_PTR_EQ(test, devpriv_hmm_pfn_to_page(pfn | HMM_PFN_VALID), page);
+}
+
+/*
+ * Lazy registration, one chunk populated in the middle: every page of it is
+ * a device-private page of the chunk's own dev_pagemap, with the window's
+ * pfns; unregistration takes the window and its memmap away again.
+ */
+static void devpriv_phys_test_lazy_chunk(struct kunit *test)
+{
+	struct dpt_pagemap *tp = dpt_pagemap_new(test, 3 * DPT_CP, DPT_CO, 0);
+	struct devpriv_pagemap *dpgmap = &tp->dpgmap;
+	unsigned int windows = dpt_phys_windows();
+	struct devpriv_chunk *chunk;
+	struct range window;
+	unsigned long i;
+
+	KUNIT_ASSERT_EQ(test, dpt_phys_register(test, tp), 0);
+	KUNIT_EXPECT_EQ(test, dpgmap->nr_populated, 0UL);
+	KUNIT_EXPECT_EQ(test, dpt_phys_windows(), windows);
+	KUNIT_ASSERT_EQ(test, devpriv_pagemap_populate(dpgmap, DPT_CP + 3, 1), 0);
+	KUNIT_EXPECT_EQ(test, dpgmap->nr_populated, 1UL);
+	KUNIT_EXPECT_EQ(test, dpt_phys_windows(), windows + 1);
+	KUNIT_EXPECT_NULL(test, dpgmap->chunks[0]);
+	KUNIT_EXPECT_NULL(test, dpgmap->chunks[2]);
+	chunk = dpgmap->chunks[1];
+	KUNIT_ASSERT_NOT_NULL(test, chunk);
+	window = chunk->pgmap.range;
+	kunit_info(test, "window %#llx-%#llx (%s), offset %#lx\n", window.start,
+		   window.end, dpt_above_cpu(&window) ? "above CPU width" : "iomem",
+		   chunk->offset);
+	dpt_expect_window(test, chunk);
+
+	for (i = 0; i < chunk->nr_pages; i++)
+		dpt_expect_phys_page(test, dpgmap, DPT_CP + i);
+	KUNIT_EXPECT_NULL(test, devpriv_offset_to_page(dpgmap->base));
+	KUNIT_EXPECT_NULL(test, devpriv_index_to_page(dpgmap, 2 * DPT_CP));
+
+	devpriv_memunmap_pagemap(dpgmap);
+	KUNIT_EXPECT_NULL(test, dpgmap->space);
+	KUNIT_EXPECT_EQ(test, dpt_phys_windows(), windows);
+	KUNIT_EXPECT_FALSE(test, dpt_in_iomem(&window));
+	KUNIT_EXPECT_FALSE(test, pfn_valid(PHYS_PFN(window.start)));
+	KUNIT_EXPECT_NULL(test, devpriv_offset_to_page(dpgmap->base + DPT_CP));
+}
+
+static const char * const dpt_placements[] = { "iomem", "above" };
+
+static void dpt_placement_desc(const char * const *p, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "placement %s", *p);
+}
+
+KUNIT_ARRAY_PARAM(dpt_placement, dpt_placements, dpt_placement_desc);
+
+/*
+ * Eager registration with each placement policy forced: every chunk gets a
+ * window of its own where the policy says, none overlap, a short last
+ * chunk still maps a whole granule, the edge pages translate.
+ */
+static void devpriv_phys_test_placement(struct kunit *test)
+{
+	const char *policy = *(const char * const *)test->param_value;
+	struct dpt_pagemap *tp = dpt_pagemap_new(test, 2 * DPT_CP + 1, DPT_CO,
+						 DEVPRIV_EAGER);
+	struct devpriv_pagemap *dpgmap = &tp->dpgmap;
+	unsigned int windows = dpt_phys_windows();
+	bool above = !strcmp(policy, "above");
+	struct range w[3];
+	unsigned long c, d;
+
+	dpt_set_placement(policy);
+	KUNIT_ASSERT_EQ(test, dpt_phys_register(test, tp), 0);
+	KUNIT_ASSERT_EQ(test, dpgmap->nr_populated, 3UL);
+	KUNIT_EXPECT_EQ(test, dpt_phys_windows(), windows + 3);
+	for (c = 0; c < 3; c++) {
+		struct devpriv_chunk *chunk = dpgmap->chunks[c];
+
+		KUNIT_ASSERT_NOT_NULL(test, chunk);
+		w[c] = chunk->pgmap.range;
+		dpt_expect_window(test, chunk);
+		KUNIT_EXPECT_EQ_MSG(test, dpt_above_cpu(&w[c]), above,
+				    "window %#llx-%#llx", w[c].start, w[c].end);
+		KUNIT_EXPECT_EQ(test, dpt_in_iomem(&w[c]), !above);
+		dpt_expect_phys_page(test, dpgmap, c * DPT_CP);
+		dpt_expect_phys_page(test, dpgmap, c * DPT_CP + chunk->nr_pages - 1);
+		for (d = 0; d < c; d++)
+			KUNIT_EXPECT_TRUE(test, w[c].end < w[d].start ||
+					  w[d].end < w[c].start);
+	}
+	KUNIT_EXPECT_EQ(test, dpgmap->chunks[2]->nr_pages, 1UL);
+	kunit_info(test, "windows at %#llx, %#llx, %#llx\n", w[0].start,
+		   w[1].start, w[2].start);
+
+	devpriv_memunmap_pagemap(dpgmap);
+	KUNIT_EXPECT_EQ(test, dpt_phys_windows(), windows);
+	for (c = 0; c < 3; c++) {
+		KUNIT_EXPECT_FALSE(test, dpt_in_iomem(&w[c]));
+		KUNIT_EXPECT_FALSE(test, pfn_valid(PHYS_PFN(w[c].start)));
+	}
+}
+
+/*
+ * A page handed out as a driver would (zone_device_page_init()) and
+ * released with put_page(): core mm calls the chunk's free op, which must
+ * reach the driver's; unregistration then does not wait forever.
+ */
+static void devpriv_phys_test_page_free(struct kunit *test)
+{
+	struct dpt_pagemap *tp = dpt_pagemap_new(test, DPT_CP, DPT_CO, DEVPRIV_EAGER);
+	struct devpriv_pagemap *dpgmap = &tp->dpgmap;
+	struct page *page;
+
+	KUNIT_ASSERT_EQ(test, dpt_phys_register(test, tp), 0);
+	page = devpriv_index_to_page(dpgmap, 42);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_ASSERT_EQ(test, page_ref_count(page), 0);
+
+	devpriv_zone_device_page_init(page);
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
+	KUNIT_EXPECT_TRUE(test, PageLocked(page));
+	unlock_page(page);
+	put_page(page);
+	KUNIT_EXPECT_EQ(test, atomic_read(&tp->nr_page_free), 1);
+	KUNIT_EXPECT_PTR_EQ(test, tp->last_page, page);
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), 0);
+	devpriv_memunmap_pagemap(dpgmap);
+	KUNIT_EXPECT_NULL(test, dpgmap->space);
+}
+
+struct dpt_phys_fault {
+	enum devpriv_fault_site site;
+	const char *placement;
+	int err;
+};
+
+static const struct dpt_phys_fault dpt_phys_faults[] = {
+	{ DEVPRIV_FAULT_WINDOW_ALLOC, "auto", -ENOMEM },
+	{ DEVPRIV_FAULT_PLACE, "iomem", -ENOSPC },
+	{ DEVPRIV_FAULT_PLACE, "above", -ENOSPC },
+	{ DEVPRIV_FAULT_MEMREMAP, "auto", -ENOMEM },
+};
+
+static void dpt_phys_fault_desc(const struct dpt_phys_fault *p, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "site %d, placement %s",
+		 p->site, p->placement);
+}
+
+KUNIT_ARRAY_PARAM(dpt_phys_fault, dpt_phys_faults, dpt_phys_fault_desc);
+
+/*
+ * The backend fails on the second chunk of an eager registration: the
+ * errno comes back, the first chunk's window is released, and the same
+ * pagemap registers once the failure is gone.
+ */
+static void devpriv_phys_test_fault(struct kunit *test)
+{
+	const struct dpt_phys_fault *p = test->param_value;
+	struct dpt_pagemap *tp = dpt_pagemap_new(test, 3 * DPT_CP, DPT_CO,
+						 DEVPRIV_EAGER);
+	unsigned int windows = dpt_phys_windows();
+	int injected = dpt_fault_injected(p->site);
+
+	dpt_set_placement(p->placement);
+	dpt_fault_arm(p->site, 2);
+	KUNIT_EXPECT_EQ(test, dpt_phys_register(test, tp), p->err);
+	KUNIT_EXPECT_EQ(test, dpt_fault_injected(p->site), injected + 1);
+	KUNIT_EXPECT_NULL(test, tp->dpgmap.space);
+	KUNIT_EXPECT_EQ(test, dpt_phys_windows(), windows);
+	KUNIT_EXPECT_TRUE(test, dpt_space_whole(devpriv_global_space()));
+
+	KUNIT_ASSERT_EQ(test, dpt_phys_register(test, tp), 0);
+	KUNIT_EXPECT_EQ(test, dpt_phys_windows(), windows + 3);
+	dpt_expect_phys_page(test, &tp->dpgmap, 3 * DPT_CP - 1);
+	devpriv_memunmap_pagemap(&tp->dpgmap);
+	KUNIT_EXPECT_EQ(test, dpt_phys_windows(), windows);
+}
+
+/* "auto" falls back to above the CPU width when iomem placement fails. */
+static void devpriv_phys_test_fallback(struct kunit *test)
+{
+	struct dpt_pagemap *tp = dpt_pagemap_new(test, DPT_CP, DPT_CO, DEVPRIV_EAGER);
+	int injected = dpt_fault_injected(DEVPRIV_FAULT_PLACE);
+	struct devpriv_chunk *chunk;
+
+	dpt_set_placement("auto");
+	dpt_fault_arm(DEVPRIV_FAULT_PLACE, 1);
+	KUNIT_ASSERT_EQ(test, dpt_phys_register(test, tp), 0);
+	KUNIT_EXPECT_EQ(test, dpt_fault_injected(DEVPRIV_FAULT_PLACE), injected + 1);
+	chunk = tp->dpgmap.chunks[0];
+	KUNIT_ASSERT_NOT_NULL(test, chunk);
+	dpt_expect_window(test, chunk);
+	KUNIT_EXPECT_TRUE(test, dpt_above_cpu(&chunk->pgmap.range));
+	dpt_expect_phys_page(test, &tp->dpgmap, 0);
+	devpriv_memunmap_pagemap(&tp->dpgmap);
+}
+
+/* Last: what the suite registered in the global space is gone again. */
+static void devpriv_phys_test_space_whole(struct kunit *test)
+{
+	struct devpriv_space *space = devpriv_global_space();
+
+	KUNIT_EXPECT_TRUE(test, devpriv_space_check(space));
+	KUNIT_EXPECT_TRUE_MSG(test, dpt_space_whole(space),
+			      "%lu granules allocated", space->nr_allocated);
+}
+
+static void devpriv_phys_test_exit(struct kunit *test)
+{
+	dpt_fault_disarm_all();
+	dpt_set_placement("auto");
+}
+
+static struct kunit_case devpriv_phys_test_cases[] = {
+	KUNIT_CASE(devpriv_phys_test_lazy_chunk),
+	KUNIT_CASE_PARAM(devpriv_phys_test_placement, dpt_placement_gen_params),
+	KUNIT_CASE(devpriv_phys_test_page_free),
+	KUNIT_CASE_PARAM(devpriv_phys_test_fault, dpt_phys_fault_gen_params),
+	KUNIT_CASE(devpriv_phys_test_fallback),
+	KUNIT_CASE(devpriv_phys_test_space_whole),
+	{}
+};
+
+struct kunit_suite devpriv_phys_test_suite = {
+	.name = "devpriv_phys",
+	.exit = devpriv_phys_test_exit,
+	.test_cases = devpriv_phys_test_cases,
+};
