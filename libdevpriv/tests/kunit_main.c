@@ -27,6 +27,7 @@ static struct kunit_suite *dpt_suites[] = {
 	&devpriv_translate_test_suite,
 	&devpriv_encode_test_suite,
 	&devpriv_phys_test_suite,
+	&devpriv_stress_test_suite,
 };
 
 static int __init dpt_init(void)
