@@ -10,11 +10,15 @@
 #
 # It adds the public headers to the include path and generates
 # $(obj)/generated/devpriv-conftest.h, the capability macros of the kernel
-# being built for (conftest.sh), before any of the module's objects.
+# being built for (conftest.sh), before any of the module's objects.  It
+# may be included once per module of a directory.
 
 devpriv-dir := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))..)
 devpriv-module := $(basename $(lastword $(obj-m)))
 devpriv-conftest := $(obj)/generated/devpriv-conftest.h
+
+ifndef devpriv-conftest-rule
+devpriv-conftest-rule := y
 
 ccflags-y += -I$(devpriv-dir)/include -I$(obj)/generated
 
@@ -26,5 +30,6 @@ filechk_devpriv_conftest = $(CONFIG_SHELL) $(devpriv-dir)/libdevpriv/conftest.sh
 
 $(devpriv-conftest): $(devpriv-dir)/libdevpriv/conftest.sh FORCE
 	$(call filechk,devpriv_conftest)
+endif
 
 $(addprefix $(obj)/,$($(devpriv-module)-y)): $(devpriv-conftest)

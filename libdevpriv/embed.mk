@@ -9,11 +9,12 @@
 #   mydrv-y := main.o
 #   include $(src)/<path to libdevpriv>/embed.mk
 
-$(basename $(lastword $(obj-m)))-y += devpriv-embed.o
+devpriv-embed := devpriv-embed-$(basename $(lastword $(obj-m))).o
+$(basename $(lastword $(obj-m)))-y += $(devpriv-embed)
 
 include $(dir $(lastword $(MAKEFILE_LIST)))devpriv.mk
 
-CFLAGS_devpriv-embed.o += -DDEVPRIV_EMBED -I$(devpriv-dir)/libdevpriv
+CFLAGS_$(devpriv-embed) += -DDEVPRIV_EMBED -I$(devpriv-dir)/libdevpriv
 
-$(obj)/devpriv-embed.o: $(devpriv-dir)/libdevpriv/embed.c FORCE
+$(obj)/$(devpriv-embed): $(devpriv-dir)/libdevpriv/embed.c FORCE
 	$(call if_changed_rule,cc_o_c)

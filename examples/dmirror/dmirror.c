@@ -1,0 +1,1456 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * devpriv_dmirror: the HMM test driver's uAPI, on libdevpriv
+ *
+ * DOC: dmirror example
+ *
+ * Four character devices, /dev/hmm_dmirror0..3, speak the uAPI of the
+ * kernel's HMM test driver (lib/test_hmm_uapi.h), so that the kernel's own
+ * selftest, tools/testing/selftests/vm/hmm-tests.c, runs against this
+ * driver unmodified.  Each open file mirrors the address space of the
+ * process that opened it into a small software "device page table"; the
+ * ioctls make the device read, write, snapshot or atomically access that
+ * address space, and migrate memory between the system and the device.
+ *
+ * Devices 0 and 1 have device-private memory, and it comes from libdevpriv
+ * only: one &struct devpriv_pagemap per device, registered lazily.  The
+ * device hands out memory by *index* (its own address, as VRAM offsets are
+ * for a GPU); when no index is free the next chunk is populated with
+ * devpriv_pagemap_populate(), so struct pages and physical address space
+ * are spent only on memory in use.  libdevpriv translates between indices
+ * and struct pages; nothing here computes with the pfn of a device-private
+ * page.  The contents of the fake device memory are system pages kept in
+ * an xarray indexed by device index: the "VRAM".
+ *
+ * Devices 2 and 3 exist when spm_addr_dev0/1 name RAM reserved for them
+ * (e.g. memmap=512M$0x80000000): device-coherent memory, which the CPU can
+ * address, stays in the physical address space and is mapped with plain
+ * memremap_pages().  Only the private branch moves to libdevpriv.
+ *
+ * Conventions in this file:
+ *
+ * - *mirror*: an open file, &struct mir_file; it mirrors one mm.
+ * - *device page table*: &mir_file.pt, virtual page number -> struct page
+ *   (system, coherent or device-private), tagged with the access the
+ *   device has (&enum mir_pte).  It holds no page references: the mirror's
+ *   interval notifier erases entries before the CPU page table changes.
+ * - *index*: a page of device memory, 0 .. nr_pages - 1.
+ * - *data page*: the CPU-addressable page holding a page's contents: the
+ *   VRAM page of a device-private page, the page itself otherwise.
+ *
+ * Locking, outermost first: mmap_lock, &mir_device.mem_rwsem (read while
+ * allocating device pages, write while releasing all of them),
+ * &mir_device.grow_lock (population), &mir_file.lock (device page table;
+ * also taken by the interval notifier, so nothing under it may sleep on
+ * memory reclaim).
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cdev.h>
+#include <linux/device.h>
+#include <linux/fs.h>
+#include <linux/highmem.h>
+#include <linux/hmm.h>
+#include <linux/idr.h>
+#include <linux/jiffies.h>
+#include <linux/memremap.h>
+#include <linux/migrate.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/mmu_notifier.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/rmap.h>
+#include <linux/rwsem.h>
+#include <linux/sched/mm.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/xarray.h>
+
+#include <devpriv/devpriv.h>
+/* The kernel's own uAPI header, from the kernel source tree (see Kbuild). */
+#include <lib/test_hmm_uapi.h>
+
+#define MIR_NR_DEVICES		4
+#define MIR_NR_PRIVATE		2
+/* Pages per hmm_range_fault(), migrate_vma_setup() or exclusive call. */
+#define MIR_BATCH		64
+/* Largest request, in pages: bounds the kernel bounce buffer. */
+#define MIR_MAX_REQUEST		(SZ_1G >> PAGE_SHIFT)
+
+static unsigned long spm_addr_dev0;
+module_param(spm_addr_dev0, ulong, 0444);
+MODULE_PARM_DESC(spm_addr_dev0,
+		 "Physical address of reserved RAM for device-coherent device 2 (with spm_addr_dev1)");
+
+static unsigned long spm_addr_dev1;
+module_param(spm_addr_dev1, ulong, 0444);
+MODULE_PARM_DESC(spm_addr_dev1,
+		 "Physical address of reserved RAM for device-coherent device 3 (with spm_addr_dev0)");
+
+static unsigned int spm_mib = 256;
+module_param(spm_mib, uint, 0444);
+MODULE_PARM_DESC(spm_mib, "Size of each coherent device's memory in MiB (default 256)");
+
+static unsigned int devmem_mib = 1024;
+module_param(devmem_mib, uint, 0444);
+MODULE_PARM_DESC(devmem_mib,
+		 "Device-private memory per private device in MiB (default 1024); costs nothing until used");
+
+static unsigned int chunk_mib = 64;
+module_param(chunk_mib, uint, 0444);
+MODULE_PARM_DESC(chunk_mib,
+		 "Device-private memory populated at a time in MiB, a power of two >= 2 (default 64)");
+
+/**
+ * enum mir_pte - access of a device page table entry (an xarray pointer tag)
+ * @MIR_PTE_READ: the device may read the page
+ * @MIR_PTE_WRITE: the device may read and write the page
+ * @MIR_PTE_ATOMIC: the device has exclusive access for atomics; the CPU
+ *	page table holds a device-exclusive entry
+ */
+enum mir_pte {
+	MIR_PTE_READ = 0,
+	MIR_PTE_WRITE = 1,
+	MIR_PTE_ATOMIC = 2,
+};
+
+/**
+ * struct mir_device - one /dev/hmm_dmirrorN
+ * @dev: the device; its release frees the structure
+ * @cdev: the character device
+ * @id: N
+ * @type: %HMM_DMIRROR_MEMORY_DEVICE_PRIVATE or _COHERENT
+ * @nr_pages: size of the device memory in pages
+ * @mem_rwsem: held for reading by everything that allocates device pages
+ *	and for writing by the release of all device memory
+ * @grow_lock: serialises population of the next chunk
+ * @pool: allocated indices
+ * @usable: indices below this have struct pages (populated chunks are a
+ *	prefix of the pagemap)
+ * @registered: @dpgmap is registered
+ * @dpgmap: device-private memory, from libdevpriv
+ * @vram: index -> system page holding the contents of a private page
+ * @nr_populated: chunks populated since registration
+ * @nr_to_device: pages migrated to the device
+ * @nr_to_ram: pages migrated back by CPU faults
+ * @nr_to_system: pages migrated back by HMM_DMIRROR_MIGRATE_TO_SYS
+ * @nr_evicted: pages evicted by the release of device memory
+ * @coherent: device-coherent memory, a plain pagemap in the physical
+ *	address space (last: it ends in a flexible array)
+ */
+struct mir_device {
+	struct device dev;
+	struct cdev cdev;
+	unsigned int id;
+	unsigned int type;
+	unsigned long nr_pages;
+
+	struct rw_semaphore mem_rwsem;
+	struct mutex grow_lock;		/* population, see above */
+	struct ida pool;
+	unsigned long usable;
+
+	bool registered;
+	struct devpriv_pagemap dpgmap;
+	struct xarray vram;
+	unsigned long nr_populated;
+
+	atomic_long_t nr_to_device;
+	atomic_long_t nr_to_ram;
+	atomic_long_t nr_to_system;
+	atomic_long_t nr_evicted;
+
+	struct dev_pagemap coherent;
+};
+
+/**
+ * struct mir_file - a mirror: an open file of a &struct mir_device
+ * @md: the device
+ * @notifier: interval notifier over the whole address space of the mm
+ *	that opened the file; also gives the mm
+ * @lock: protects @pt and orders it against @notifier's sequence
+ * @pt: the device page table
+ */
+struct mir_file {
+	struct mir_device *md;
+	struct mmu_interval_notifier notifier;
+	struct mutex lock;		/* the device page table, see above */
+	struct xarray pt;
+};
+
+static dev_t mir_devt;
+static struct mir_device *mir_devices[MIR_NR_DEVICES];
+static unsigned int mir_nr_devices;
+
+static const struct dev_pagemap_ops mir_private_ops;
+static const struct dev_pagemap_ops mir_coherent_ops;
+
+static bool mir_is_private(const struct mir_device *md)
+{
+	return md->type == HMM_DMIRROR_MEMORY_DEVICE_PRIVATE;
+}
+
+/* The device owning a page of device-private memory, or NULL. */
+static struct mir_device *mir_private_owner(const struct page *page)
+{
+	struct devpriv_pagemap *dpgmap;
+
+	if (!devpriv_is_devpriv_page(page))
+		return NULL;
+	dpgmap = devpriv_page_pagemap(page);
+	/* another libdevpriv user's page */
+	if (dpgmap->ops != &mir_private_ops)
+		return NULL;
+	return container_of(dpgmap, struct mir_device, dpgmap);
+}
+
+/* The device owning a page of device-coherent memory, or NULL. */
+static struct mir_device *mir_coherent_owner(const struct page *page)
+{
+	if (!is_device_coherent_page(page) ||
+	    devpriv_page_pgmap(page)->ops != &mir_coherent_ops)
+		return NULL;
+	return container_of(devpriv_page_pgmap(page), struct mir_device,
+			    coherent);
+}
+
+/*
+ * Index <-> page.  Device-private pages are libdevpriv's business;
+ * coherent memory lives in the physical address space by definition, so
+ * its index is its distance from the start of the reserved range.
+ */
+static struct page *mir_index_to_page(struct mir_device *md,
+				      unsigned long index)
+{
+	if (mir_is_private(md))
+		return devpriv_index_to_page(&md->dpgmap, index);
+	return pfn_to_page(PHYS_PFN(md->coherent.range.start) + index);
+}
+
+static unsigned long mir_page_to_index(struct mir_device *md,
+				       struct page *page)
+{
+	if (mir_is_private(md))
+		return devpriv_page_to_index(page);
+	return page_to_pfn(page) - PHYS_PFN(md->coherent.range.start);
+}
+
+/* migrate_vma destination entry for a freshly allocated device page */
+static unsigned long mir_device_mpfn(struct mir_device *md, struct page *page)
+{
+	if (mir_is_private(md))
+		return devpriv_migrate_pfn(page);
+	return migrate_pfn(page_to_pfn(page));
+}
+
+/**
+ * mir_data_page() - the CPU-addressable page holding a page's contents
+ * @page: a system, coherent or device-private page
+ *
+ * Context: the caller keeps @page allocated (page reference, page lock,
+ * or a device page table entry under &mir_file.lock).
+ * Return: the VRAM page of a device-private page of this driver, @page
+ * itself for any other page; NULL if the device page has no VRAM page
+ * (it is being freed).
+ */
+static struct page *mir_data_page(struct page *page)
+{
+	struct mir_device *md = mir_private_owner(page);
+
+	if (!md)
+		return page;
+	return xa_load(&md->vram, devpriv_page_to_index(page));
+}
+
+/* ------------------------------------------------------------------------
+ * Device memory
+ */
+
+static unsigned int mir_chunk_order(void)
+{
+	return ilog2(chunk_mib) + 20 - PAGE_SHIFT;
+}
+
+/*
+ * Make more indices usable: populate the chunk after the last populated
+ * one.  @seen is the value of @md->usable the caller found exhausted;
+ * if another thread has grown the pool meanwhile there is nothing to do.
+ */
+static int mir_grow(struct mir_device *md, unsigned long seen)
+{
+	unsigned long first, n;
+	int err = 0;
+
+	if (!mir_is_private(md))
+		return -ENOMEM;
+
+	mutex_lock(&md->grow_lock);
+	first = md->usable;
+	if (first != seen)
+		goto out;
+	if (!md->registered || first >= md->nr_pages) {
+		err = -ENOMEM;
+		goto out;
+	}
+	n = min(1UL << md->dpgmap.chunk_order, md->nr_pages - first);
+	err = devpriv_pagemap_populate(&md->dpgmap, first, n);
+	if (err)
+		goto out;
+	md->nr_populated++;
+	/* pairs with the acquire in mir_alloc_page() */
+	smp_store_release(&md->usable, first + n);
+	pr_info("%s: populated %lu MiB of device memory at index %lu (%lu of %lu MiB usable)\n",
+		dev_name(&md->dev), n >> (20 - PAGE_SHIFT), first,
+		(first + n) >> (20 - PAGE_SHIFT),
+		md->nr_pages >> (20 - PAGE_SHIFT));
+out:
+	mutex_unlock(&md->grow_lock);
+	return err;
+}
+
+/**
+ * mir_alloc_page() - allocate a page of device memory
+ * @md: the device
+ *
+ * Takes the lowest free index, populating a chunk first if every usable
+ * index is taken, and gives a device-private page its VRAM page.
+ *
+ * Context: process context, @md->mem_rwsem held for reading.
+ * Return: the page, locked and with one reference, as migrate_vma wants
+ * its destination pages; NULL when the device memory is full.
+ */
+static struct page *mir_alloc_page(struct mir_device *md)
+{
+	struct page *page, *backing;
+	unsigned long usable;
+	int index;
+
+	lockdep_assert_held_read(&md->mem_rwsem);
+	for (;;) {
+		/* pairs with the release in mir_grow() */
+		usable = smp_load_acquire(&md->usable);
+		if (usable) {
+			index = ida_alloc_max(&md->pool, usable - 1, GFP_KERNEL);
+			if (index >= 0)
+				break;
+			if (index != -ENOSPC)
+				return NULL;
+		}
+		if (mir_grow(md, usable))
+			return NULL;
+	}
+
+	page = mir_index_to_page(md, index);
+	if (WARN_ON_ONCE(!page))
+		goto err_index;
+	if (mir_is_private(md)) {
+		backing = alloc_page(GFP_HIGHUSER);
+		if (!backing)
+			goto err_index;
+		if (xa_insert(&md->vram, index, backing, GFP_KERNEL)) {
+			__free_page(backing);
+			goto err_index;
+		}
+	}
+	devpriv_zone_device_page_init(page);
+	return page;
+
+err_index:
+	ida_free(&md->pool, index);
+	return NULL;
+}
+
+/* dev_pagemap_ops.page_free of both kinds: the last reference is gone. */
+static void mir_private_page_free(struct page *page)
+{
+	struct mir_device *md = mir_private_owner(page);
+	unsigned long index = devpriv_page_to_index(page);
+	struct page *backing;
+
+	backing = xa_erase(&md->vram, index);
+	if (backing)
+		__free_page(backing);
+	ida_free(&md->pool, index);
+}
+
+static void mir_coherent_page_free(struct page *page)
+{
+	struct mir_device *md = mir_coherent_owner(page);
+
+	ida_free(&md->pool, mir_page_to_index(md, page));
+}
+
+/**
+ * mir_copy_to_system() - fill system pages for device pages leaving
+ * @args: a migrate_vma after migrate_vma_setup() selected device pages
+ *
+ * Allocates a system page for every device page that can migrate and
+ * copies its contents.  A page left without destination stays on the
+ * device.
+ *
+ * Context: process context, mmap_lock held.
+ * Return: the number of pages that got a destination.
+ */
+static unsigned long mir_copy_to_system(struct migrate_vma *args)
+{
+	unsigned long i, n = 0;
+
+	for (i = 0; i < args->npages; i++) {
+		struct page *spage = devpriv_migrate_pfn_to_page(args->src[i]);
+		struct page *data, *dpage;
+
+		if (!spage || !(args->src[i] & MIGRATE_PFN_MIGRATE))
+			continue;
+		data = mir_data_page(spage);
+		if (WARN_ON_ONCE(!data))
+			continue;
+		dpage = alloc_page_vma(GFP_HIGHUSER_MOVABLE, args->vma,
+				       args->start + (i << PAGE_SHIFT));
+		if (!dpage)
+			continue;
+		lock_page(dpage);
+		copy_highpage(dpage, data);
+		args->dst[i] = migrate_pfn(page_to_pfn(dpage));
+		if (args->src[i] & MIGRATE_PFN_WRITE)
+			args->dst[i] |= MIGRATE_PFN_WRITE;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * dev_pagemap_ops.migrate_to_ram: the CPU touched a device-private page.
+ * No mirror is involved: any device page table mapping the page is
+ * cleared by its interval notifier when the CPU page table changes.
+ */
+static vm_fault_t mir_migrate_to_ram(struct vm_fault *vmf)
+{
+	struct mir_device *md = mir_private_owner(vmf->page);
+	unsigned long src = 0, dst = 0;
+	struct migrate_vma args = {
+		.vma = vmf->vma,
+		.start = vmf->address,
+		.end = vmf->address + PAGE_SIZE,
+		.src = &src,
+		.dst = &dst,
+		.pgmap_owner = md,
+		.flags = MIGRATE_VMA_SELECT_DEVICE_PRIVATE,
+		.fault_page = vmf->page,
+	};
+	vm_fault_t ret = 0;
+
+	if (migrate_vma_setup(&args))
+		return VM_FAULT_SIGBUS;
+	/* not collected: someone else migrated it meanwhile; the fault retries */
+	if (src & MIGRATE_PFN_MIGRATE) {
+		if (mir_copy_to_system(&args))
+			atomic_long_inc(&md->nr_to_ram);
+		else
+			ret = VM_FAULT_OOM;
+	}
+	migrate_vma_pages(&args);
+	migrate_vma_finalize(&args);
+	return ret;
+}
+
+static const struct dev_pagemap_ops mir_private_ops = {
+	.page_free = mir_private_page_free,
+	.migrate_to_ram = mir_migrate_to_ram,
+};
+
+static const struct dev_pagemap_ops mir_coherent_ops = {
+	.page_free = mir_coherent_page_free,
+};
+
+/*
+ * devpriv_pagemap.copy_to_ram: libdevpriv evicts resident pages at
+ * unregistration (module unload, HMM_DMIRROR_RELEASE) and asks for their
+ * contents.
+ */
+static void mir_copy_to_ram(struct devpriv_pagemap *dpgmap, struct page **src,
+			    struct page **dst, unsigned long npages)
+{
+	struct mir_device *md = container_of(dpgmap, struct mir_device, dpgmap);
+	unsigned long i;
+
+	for (i = 0; i < npages; i++) {
+		struct page *data;
+
+		if (!dst[i])
+			continue;
+		data = xa_load(&md->vram, devpriv_page_to_index(src[i]));
+		if (WARN_ON_ONCE(!data))
+			clear_highpage(dst[i]);
+		else
+			copy_highpage(dst[i], data);
+		atomic_long_inc(&md->nr_evicted);
+	}
+}
+
+static int mir_private_register(struct mir_device *md)
+{
+	int err;
+
+	memset(&md->dpgmap, 0, sizeof(md->dpgmap));
+	md->dpgmap.ops = &mir_private_ops;
+	md->dpgmap.owner = md;
+	md->dpgmap.copy_to_ram = mir_copy_to_ram;
+	md->dpgmap.nr_pages = md->nr_pages;
+	md->dpgmap.chunk_order = mir_chunk_order();
+	/* lazy: mir_grow() populates chunk after chunk */
+	err = devpriv_memremap_pagemap(&md->dpgmap, NUMA_NO_NODE);
+	if (err)
+		return err;
+	md->nr_populated = 0;
+	md->usable = 0;
+	md->registered = true;
+	return 0;
+}
+
+static void mir_private_unregister(struct mir_device *md)
+{
+	long evicted = atomic_long_read(&md->nr_evicted);
+
+	if (!md->registered)
+		return;
+	/* evicts resident pages through mir_copy_to_ram() */
+	devpriv_memunmap_pagemap(&md->dpgmap);
+	md->registered = false;
+	md->usable = 0;
+	pr_info("%s: unregistered device memory (%lu chunks populated): %ld resident pages evicted\n",
+		dev_name(&md->dev), md->nr_populated,
+		atomic_long_read(&md->nr_evicted) - evicted);
+	WARN_ON(!ida_is_empty(&md->pool));
+	WARN_ON(!xa_empty(&md->vram));
+}
+
+static int mir_coherent_map(struct mir_device *md, unsigned long base)
+{
+	void *addr;
+
+	md->coherent.type = MEMORY_DEVICE_COHERENT;
+	md->coherent.range.start = base;
+	md->coherent.range.end = base + ((u64)md->nr_pages << PAGE_SHIFT) - 1;
+	md->coherent.nr_range = 1;
+	md->coherent.ops = &mir_coherent_ops;
+	md->coherent.owner = md;
+	addr = memremap_pages(&md->coherent, numa_node_id());
+	if (IS_ERR(addr))
+		return PTR_ERR(addr);
+	md->usable = md->nr_pages;
+	return 0;
+}
+
+/*
+ * Migrate every used coherent page to system memory.  libdevpriv does this
+ * for private memory; coherent memory is the stock path.
+ */
+static void mir_coherent_evict(struct mir_device *md)
+{
+	unsigned long first = PHYS_PFN(md->coherent.range.start);
+	unsigned long *src, *dst, done, n, i;
+
+	src = kcalloc(MIR_BATCH, sizeof(*src), GFP_KERNEL | __GFP_NOFAIL);
+	dst = kcalloc(MIR_BATCH, sizeof(*dst), GFP_KERNEL | __GFP_NOFAIL);
+	for (done = 0; done < md->nr_pages; done += n) {
+		n = min_t(unsigned long, MIR_BATCH, md->nr_pages - done);
+		migrate_device_range(src, first + done, n);
+		for (i = 0; i < n; i++) {
+			struct page *spage = migrate_pfn_to_page(src[i]);
+			struct page *dpage;
+
+			dst[i] = 0;
+			if (!spage || !(src[i] & MIGRATE_PFN_MIGRATE))
+				continue;
+			dpage = alloc_page(GFP_HIGHUSER_MOVABLE | __GFP_NOFAIL);
+			lock_page(dpage);
+			copy_highpage(dpage, spage);
+			dst[i] = migrate_pfn(page_to_pfn(dpage));
+			if (src[i] & MIGRATE_PFN_WRITE)
+				dst[i] |= MIGRATE_PFN_WRITE;
+			atomic_long_inc(&md->nr_evicted);
+		}
+		migrate_device_pages(src, dst, n);
+		migrate_device_finalize(src, dst, n);
+	}
+	kfree(dst);
+	kfree(src);
+}
+
+static void mir_memory_fini(struct mir_device *md)
+{
+	if (mir_is_private(md)) {
+		mir_private_unregister(md);
+	} else {
+		mir_coherent_evict(md);
+		memunmap_pages(&md->coherent);
+	}
+}
+
+/* HMM_DMIRROR_RELEASE: give back all device memory, then start afresh. */
+static int mir_release_memory(struct mir_device *md)
+{
+	int err = 0;
+
+	down_write(&md->mem_rwsem);
+	if (mir_is_private(md)) {
+		mir_private_unregister(md);
+		err = mir_private_register(md);
+	} else {
+		mir_coherent_evict(md);
+	}
+	up_write(&md->mem_rwsem);
+	return err;
+}
+
+/* ------------------------------------------------------------------------
+ * The device page table
+ */
+
+static bool mir_invalidate(struct mmu_interval_notifier *mni,
+			   const struct mmu_notifier_range *range,
+			   unsigned long cur_seq)
+{
+	struct mir_file *mf = container_of(mni, struct mir_file, notifier);
+	unsigned long index;
+	void *entry;
+
+	/*
+	 * make_device_exclusive_range() on behalf of this mirror: the pages
+	 * stay where they are and mir_exclusive() maps them itself, checking
+	 * the sequence; counting its own call would make it retry forever.
+	 */
+	if (range->event == MMU_NOTIFY_EXCLUSIVE && range->owner == mf)
+		return true;
+
+	if (mmu_notifier_range_blockable(range))
+		mutex_lock(&mf->lock);
+	else if (!mutex_trylock(&mf->lock))
+		return false;
+	mmu_interval_set_seq(mni, cur_seq);
+	xa_for_each_range(&mf->pt, index, entry, range->start >> PAGE_SHIFT,
+			  (range->end - 1) >> PAGE_SHIFT)
+		xa_erase(&mf->pt, index);
+	mutex_unlock(&mf->lock);
+	return true;
+}
+
+static const struct mmu_interval_notifier_ops mir_notifier_ops = {
+	.invalidate = mir_invalidate,
+};
+
+/* Under mf->lock, which the notifier takes: no reclaim, hence GFP_ATOMIC. */
+static int mir_pt_set(struct mir_file *mf, unsigned long addr,
+		      struct page *page, enum mir_pte access)
+{
+	lockdep_assert_held(&mf->lock);
+	return xa_err(xa_store(&mf->pt, addr >> PAGE_SHIFT,
+			       xa_tag_pointer(page, access), GFP_ATOMIC));
+}
+
+/**
+ * mir_hmm_walk() - hmm_range_fault() a range, consistently with the mirror
+ * @mf: the mirror
+ * @range: start, end, hmm_pfns, flags and owner filled in
+ *
+ * Retries while the mm changes under the walk, for at most
+ * %HMM_RANGE_DEFAULT_TIMEOUT milliseconds.
+ *
+ * Context: process context, mmap_lock not held; the caller holds a
+ * reference on the mm.
+ * Return: 0 with @mf->lock held: @range->hmm_pfns is valid until the
+ * caller unlocks.  -EBUSY on timeout, or hmm_range_fault()'s error,
+ * without the lock.
+ */
+static int mir_hmm_walk(struct mir_file *mf, struct hmm_range *range)
+{
+	struct mm_struct *mm = mf->notifier.mm;
+	unsigned long timeout = jiffies +
+				msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
+	int ret;
+
+	range->notifier = &mf->notifier;
+	for (;;) {
+		if (time_after(jiffies, timeout))
+			return -EBUSY;
+		range->notifier_seq = mmu_interval_read_begin(&mf->notifier);
+		mmap_read_lock(mm);
+		ret = hmm_range_fault(range);
+		mmap_read_unlock(mm);
+		if (ret == -EBUSY)
+			continue;
+		if (ret)
+			return ret;
+		mutex_lock(&mf->lock);
+		if (!mmu_interval_read_retry(&mf->notifier, range->notifier_seq))
+			return 0;
+		mutex_unlock(&mf->lock);
+	}
+}
+
+/* Fault [start, end) into the device page table, for writing if @write. */
+static int mir_fault(struct mir_file *mf, unsigned long start,
+		     unsigned long end, bool write)
+{
+	unsigned long pfns[MIR_BATCH];
+	struct hmm_range range = {
+		.hmm_pfns = pfns,
+		.default_flags = HMM_PFN_REQ_FAULT |
+				 (write ? HMM_PFN_REQ_WRITE : 0),
+		/* the device reaches its own memory without migrating it */
+		.dev_private_owner = mf->md,
+	};
+	unsigned long addr, i;
+	int ret = 0;
+
+	if (!mmget_not_zero(mf->notifier.mm))
+		return -EFAULT;
+	for (addr = start; addr < end && !ret; addr = range.end) {
+		range.start = addr;
+		range.end = min(end, addr + (MIR_BATCH << PAGE_SHIFT));
+		ret = mir_hmm_walk(mf, &range);
+		if (ret)
+			break;
+		for (i = 0; addr + (i << PAGE_SHIFT) < range.end && !ret; i++) {
+			/* a fault was requested: every entry is valid */
+			if (WARN_ON_ONCE(!(pfns[i] & HMM_PFN_VALID))) {
+				ret = -EFAULT;
+				break;
+			}
+			ret = mir_pt_set(mf, addr + (i << PAGE_SHIFT),
+					 devpriv_hmm_pfn_to_page(pfns[i]),
+					 pfns[i] & HMM_PFN_WRITE ?
+					 MIR_PTE_WRITE : MIR_PTE_READ);
+		}
+		mutex_unlock(&mf->lock);
+	}
+	mmput(mf->notifier.mm);
+	return ret;
+}
+
+/*
+ * Map into the device page table the pages of [start, end) that are in
+ * this device's memory, after a migration to the device.  The mapping is
+ * read back from the CPU page table, not taken from the migration's
+ * destination array, so that an invalidation racing with the migration
+ * cannot leave a stale entry behind.
+ */
+static int mir_map_device_pages(struct mir_file *mf, unsigned long start,
+				unsigned long end)
+{
+	struct mir_device *md = mf->md;
+	unsigned long pfns[MIR_BATCH];
+	struct hmm_range range = {
+		.hmm_pfns = pfns,
+		.dev_private_owner = md,
+	};
+	unsigned long addr, i;
+	int ret = 0;
+
+	for (addr = start; addr < end && !ret; addr = range.end) {
+		range.start = addr;
+		range.end = min(end, addr + (MIR_BATCH << PAGE_SHIFT));
+		ret = mir_hmm_walk(mf, &range);
+		if (ret)
+			break;
+		for (i = 0; addr + (i << PAGE_SHIFT) < range.end && !ret; i++) {
+			struct page *page;
+
+			if (!(pfns[i] & HMM_PFN_VALID))
+				continue;
+			page = devpriv_hmm_pfn_to_page(pfns[i]);
+			if (mir_private_owner(page) != md &&
+			    mir_coherent_owner(page) != md)
+				continue;
+			ret = mir_pt_set(mf, addr + (i << PAGE_SHIFT), page,
+					 pfns[i] & HMM_PFN_WRITE ?
+					 MIR_PTE_WRITE : MIR_PTE_READ);
+		}
+		mutex_unlock(&mf->lock);
+	}
+	return ret;
+}
+
+/**
+ * mir_pt_copy() - the device accesses memory through its page table
+ * @mf: the mirror
+ * @addr: in: first address; out: first address not copied
+ * @end: end of the range
+ * @buf: bounce buffer for @addr
+ * @write: copy @buf to memory instead of memory to @buf
+ *
+ * Context: @mf->lock held.
+ * Return: 0, or -ENOENT at the first page not mapped (writable, for
+ * @write) in the device page table.
+ */
+static int mir_pt_copy(struct mir_file *mf, unsigned long *addr,
+		       unsigned long end, void *buf, bool write)
+{
+	lockdep_assert_held(&mf->lock);
+	for (; *addr < end; *addr += PAGE_SIZE, buf += PAGE_SIZE) {
+		void *entry = xa_load(&mf->pt, *addr >> PAGE_SHIFT);
+		struct page *data;
+
+		if (!entry ||
+		    (write && xa_pointer_tag(entry) != MIR_PTE_WRITE))
+			return -ENOENT;
+		data = mir_data_page(xa_untag_pointer(entry));
+		if (!data)
+			return -ENOENT;
+		if (write)
+			memcpy_to_page(data, 0, buf, PAGE_SIZE);
+		else
+			memcpy_from_page(buf, data, 0, PAGE_SIZE);
+	}
+	return 0;
+}
+
+/* Read [cmd->addr, +npages) as mapped now, without faulting anything in. */
+static int mir_read_mapped(struct mir_file *mf, struct hmm_dmirror_cmd *cmd,
+			   void *buf)
+{
+	unsigned long addr = cmd->addr;
+	int ret;
+
+	mutex_lock(&mf->lock);
+	ret = mir_pt_copy(mf, &addr, cmd->addr + (cmd->npages << PAGE_SHIFT),
+			  buf, false);
+	mutex_unlock(&mf->lock);
+	cmd->cpages = (addr - cmd->addr) >> PAGE_SHIFT;
+	return ret;
+}
+
+/* HMM_DMIRROR_READ and _WRITE: access, faulting in what is missing. */
+static int mir_access(struct mir_file *mf, struct hmm_dmirror_cmd *cmd,
+		      void *buf, bool write)
+{
+	unsigned long start = cmd->addr;
+	unsigned long end = start + (cmd->npages << PAGE_SHIFT);
+	unsigned long addr = start;
+	int ret;
+
+	for (;;) {
+		mutex_lock(&mf->lock);
+		ret = mir_pt_copy(mf, &addr, end, buf + (addr - start), write);
+		mutex_unlock(&mf->lock);
+		if (ret != -ENOENT)
+			break;
+		ret = mir_fault(mf, addr, end, write);
+		if (ret)
+			break;
+		cmd->faults++;
+	}
+	cmd->cpages = (addr - start) >> PAGE_SHIFT;
+	return ret;
+}
+
+/* ------------------------------------------------------------------------
+ * Migration
+ */
+
+/* Allocate device pages for the system pages collected in @args, copy. */
+static void mir_copy_to_device(struct mir_device *md, struct migrate_vma *args)
+{
+	unsigned long i;
+
+	for (i = 0; i < args->npages; i++) {
+		struct page *spage = migrate_pfn_to_page(args->src[i]);
+		struct page *dpage, *data;
+
+		if (!(args->src[i] & MIGRATE_PFN_MIGRATE))
+			continue;
+		/* no page: pte_none or the zero page, the device page is zeroed */
+		if (spage && WARN_ON_ONCE(is_zone_device_page(spage)))
+			continue;
+		dpage = mir_alloc_page(md);
+		if (!dpage)
+			return;		/* device memory full: the rest stays */
+		data = mir_data_page(dpage);
+		if (spage)
+			copy_highpage(data, spage);
+		else
+			clear_highpage(data);
+		args->dst[i] = mir_device_mpfn(md, dpage);
+		if ((args->src[i] & MIGRATE_PFN_WRITE) ||
+		    (!spage && (args->vma->vm_flags & VM_WRITE)))
+			args->dst[i] |= MIGRATE_PFN_WRITE;
+	}
+}
+
+static unsigned long mir_count_migrated(const struct migrate_vma *args)
+{
+	unsigned long i, n = 0;
+
+	for (i = 0; i < args->npages; i++)
+		if ((args->src[i] & MIGRATE_PFN_MIGRATE) && args->dst[i])
+			n++;
+	return n;
+}
+
+/**
+ * struct mir_batch - src and dst arrays of one migrate_vma call
+ * @src: source migrate pfns
+ * @dst: destination migrate pfns
+ */
+struct mir_batch {
+	unsigned long src[MIR_BATCH];
+	unsigned long dst[MIR_BATCH];
+};
+
+/*
+ * Migrate [start, end) of @mf's mm in batches within one vma each.
+ * @to_device: system -> device memory, otherwise device -> system memory.
+ */
+static int mir_migrate(struct mir_file *mf, unsigned long start,
+		       unsigned long end, bool to_device, unsigned long *moved)
+{
+	struct mir_device *md = mf->md;
+	struct mm_struct *mm = mf->notifier.mm;
+	struct mir_batch *b;
+	unsigned long addr, next;
+	int ret = 0;
+
+	b = kmalloc(sizeof(*b), GFP_KERNEL);
+	if (!b)
+		return -ENOMEM;
+	if (!mmget_not_zero(mm)) {
+		kfree(b);
+		return -EINVAL;
+	}
+	mmap_read_lock(mm);
+	for (addr = start; addr < end; addr = next) {
+		struct vm_area_struct *vma = vma_lookup(mm, addr);
+		struct migrate_vma args = {
+			.src = b->src,
+			.dst = b->dst,
+			.pgmap_owner = md,
+		};
+
+		if (!vma || !(vma->vm_flags & VM_READ)) {
+			ret = -EINVAL;
+			break;
+		}
+		next = min3(end, addr + (MIR_BATCH << PAGE_SHIFT), vma->vm_end);
+		args.vma = vma;
+		args.start = addr;
+		args.end = next;
+
+		if (to_device) {
+			args.flags = MIGRATE_VMA_SELECT_SYSTEM;
+			/* RELEASE must not evict pages between alloc and map */
+			down_read(&md->mem_rwsem);
+			ret = migrate_vma_setup(&args);
+			if (!ret) {
+				mir_copy_to_device(md, &args);
+				migrate_vma_pages(&args);
+				*moved += mir_count_migrated(&args);
+				migrate_vma_finalize(&args);
+			}
+			up_read(&md->mem_rwsem);
+		} else {
+			args.flags = mir_is_private(md) ?
+				     MIGRATE_VMA_SELECT_DEVICE_PRIVATE :
+				     MIGRATE_VMA_SELECT_DEVICE_COHERENT;
+			ret = migrate_vma_setup(&args);
+			if (!ret) {
+				mir_copy_to_system(&args);
+				migrate_vma_pages(&args);
+				*moved += mir_count_migrated(&args);
+				migrate_vma_finalize(&args);
+			}
+		}
+		if (ret)
+			break;
+	}
+	mmap_read_unlock(mm);
+	if (!ret && to_device)
+		ret = mir_map_device_pages(mf, start, end);
+	mmput(mm);
+	kfree(b);
+	return ret;
+}
+
+/* HMM_DMIRROR_MIGRATE_TO_DEV: migrate, then read back what is now on the device. */
+static int mir_migrate_to_device(struct mir_file *mf,
+				 struct hmm_dmirror_cmd *cmd, void *buf)
+{
+	unsigned long moved = 0;
+	int ret;
+
+	ret = mir_migrate(mf, cmd->addr, cmd->addr + (cmd->npages << PAGE_SHIFT),
+			  true, &moved);
+	atomic_long_add(moved, &mf->md->nr_to_device);
+	if (ret)
+		return ret;
+	return mir_read_mapped(mf, cmd, buf);
+}
+
+static int mir_migrate_to_system(struct mir_file *mf,
+				 struct hmm_dmirror_cmd *cmd)
+{
+	unsigned long moved = 0;
+	int ret;
+
+	ret = mir_migrate(mf, cmd->addr, cmd->addr + (cmd->npages << PAGE_SHIFT),
+			  false, &moved);
+	atomic_long_add(moved, &mf->md->nr_to_system);
+	cmd->cpages = moved;
+	return ret;
+}
+
+/* ------------------------------------------------------------------------
+ * Snapshot and exclusive access
+ */
+
+static u8 mir_snapshot_entry(struct mir_device *md, unsigned long hmm_pfn)
+{
+	unsigned int order;
+	struct page *page;
+	u8 prot;
+
+	if (hmm_pfn & HMM_PFN_ERROR)
+		return HMM_DMIRROR_PROT_ERROR;
+	if (!(hmm_pfn & HMM_PFN_VALID))
+		return HMM_DMIRROR_PROT_NONE;
+
+	page = devpriv_hmm_pfn_to_page(hmm_pfn);
+	if (is_device_private_page(page))
+		prot = mir_private_owner(page) == md ?
+		       HMM_DMIRROR_PROT_DEV_PRIVATE_LOCAL :
+		       HMM_DMIRROR_PROT_DEV_PRIVATE_REMOTE;
+	else if (is_device_coherent_page(page))
+		prot = mir_coherent_owner(page) == md ?
+		       HMM_DMIRROR_PROT_DEV_COHERENT_LOCAL :
+		       HMM_DMIRROR_PROT_DEV_COHERENT_REMOTE;
+	else if (is_zero_page(page))
+		prot = HMM_DMIRROR_PROT_ZERO;
+	else
+		prot = HMM_DMIRROR_PROT_NONE;
+
+	prot |= hmm_pfn & HMM_PFN_WRITE ? HMM_DMIRROR_PROT_WRITE :
+					   HMM_DMIRROR_PROT_READ;
+	order = hmm_pfn_to_map_order(hmm_pfn);
+	if (order + PAGE_SHIFT == PMD_SHIFT)
+		prot |= HMM_DMIRROR_PROT_PMD;
+	else if (order + PAGE_SHIFT == PUD_SHIFT)
+		prot |= HMM_DMIRROR_PROT_PUD;
+	return prot;
+}
+
+/* HMM_DMIRROR_SNAPSHOT: what the device would see, faulting nothing in. */
+static int mir_snapshot(struct mir_file *mf, struct hmm_dmirror_cmd *cmd)
+{
+	unsigned long end = cmd->addr + (cmd->npages << PAGE_SHIFT);
+	u8 __user *uptr = u64_to_user_ptr(cmd->ptr);
+	unsigned long pfns[MIR_BATCH];
+	u8 prot[MIR_BATCH];
+	struct hmm_range range = {
+		.hmm_pfns = pfns,
+		.dev_private_owner = mf->md,
+	};
+	unsigned long addr, i, n;
+	int ret = 0;
+
+	if (!mmget_not_zero(mf->notifier.mm))
+		return -EINVAL;
+	for (addr = cmd->addr; addr < end; addr = range.end) {
+		range.start = addr;
+		range.end = min(end, addr + (MIR_BATCH << PAGE_SHIFT));
+		ret = mir_hmm_walk(mf, &range);
+		if (ret)
+			break;
+		n = (range.end - range.start) >> PAGE_SHIFT;
+		for (i = 0; i < n; i++)
+			prot[i] = mir_snapshot_entry(mf->md, pfns[i]);
+		mutex_unlock(&mf->lock);
+
+		if (copy_to_user(uptr, prot, n)) {
+			ret = -EFAULT;
+			break;
+		}
+		uptr += n;
+		cmd->cpages += n;
+	}
+	mmput(mf->notifier.mm);
+	return ret;
+}
+
+/*
+ * HMM_DMIRROR_EXCLUSIVE: take the pages for device atomics; the CPU page
+ * table gets device-exclusive entries that fault back on CPU access.
+ */
+static int mir_exclusive(struct mir_file *mf, struct hmm_dmirror_cmd *cmd,
+			 void *buf)
+{
+	struct mm_struct *mm = mf->notifier.mm;
+	unsigned long end = cmd->addr + (cmd->npages << PAGE_SHIFT);
+	struct page *pages[MIR_BATCH];
+	unsigned long addr, next, seq;
+	int ret = 0, got, i;
+
+	if (!mmget_not_zero(mm))
+		return -EINVAL;
+	mmap_read_lock(mm);
+	for (addr = cmd->addr; addr < end && !ret; addr = next) {
+		bool mapped = false;
+
+		next = min(end, addr + (MIR_BATCH << PAGE_SHIFT));
+		seq = mmu_interval_read_begin(&mf->notifier);
+		/* returns the pages locked and referenced */
+		got = make_device_exclusive_range(mm, addr, next, pages, mf);
+
+		mutex_lock(&mf->lock);
+		if (got > 0 && got == (next - addr) >> PAGE_SHIFT &&
+		    !mmu_interval_read_retry(&mf->notifier, seq)) {
+			mapped = true;
+			for (i = 0; i < got && mapped; i++)
+				mapped = pages[i] &&
+					 !mir_pt_set(mf, addr + i * PAGE_SIZE,
+						     pages[i], MIR_PTE_ATOMIC);
+		}
+		mutex_unlock(&mf->lock);
+
+		for (i = 0; i < got; i++) {
+			if (!pages[i])
+				continue;
+			unlock_page(pages[i]);
+			put_page(pages[i]);
+		}
+		if (!mapped)
+			ret = got < 0 ? got : -EBUSY;
+	}
+	mmap_read_unlock(mm);
+	mmput(mm);
+	if (ret)
+		return ret;
+	/* hand back the contents, for the caller to check */
+	return mir_read_mapped(mf, cmd, buf);
+}
+
+static int mir_check_exclusive(struct mir_file *mf, struct hmm_dmirror_cmd *cmd)
+{
+	unsigned long first = cmd->addr >> PAGE_SHIFT;
+	unsigned long index;
+	void *entry;
+	int ret = 0;
+
+	mutex_lock(&mf->lock);
+	xa_for_each_range(&mf->pt, index, entry, first, first + cmd->npages - 1) {
+		if (xa_pointer_tag(entry) == MIR_PTE_ATOMIC) {
+			ret = -EPERM;
+			break;
+		}
+	}
+	mutex_unlock(&mf->lock);
+	return ret;
+}
+
+/* ------------------------------------------------------------------------
+ * File operations
+ */
+
+static int mir_open(struct inode *inode, struct file *file)
+{
+	struct mir_file *mf;
+	int ret;
+
+	mf = kzalloc(sizeof(*mf), GFP_KERNEL);
+	if (!mf)
+		return -ENOMEM;
+	mf->md = container_of(inode->i_cdev, struct mir_device, cdev);
+	mutex_init(&mf->lock);
+	xa_init(&mf->pt);
+	ret = mmu_interval_notifier_insert(&mf->notifier, current->mm, 0,
+					   ULONG_MAX & PAGE_MASK,
+					   &mir_notifier_ops);
+	if (ret) {
+		mutex_destroy(&mf->lock);
+		kfree(mf);
+		return ret;
+	}
+	file->private_data = mf;
+	return 0;
+}
+
+/*
+ * Pages the mirror migrated to the device stay there: they belong to the
+ * device, not to the file, and come back on CPU faults or when the
+ * device memory is released.
+ */
+static int mir_release(struct inode *inode, struct file *file)
+{
+	struct mir_file *mf = file->private_data;
+
+	mmu_interval_notifier_remove(&mf->notifier);
+	xa_destroy(&mf->pt);
+	mutex_destroy(&mf->lock);
+	kfree(mf);
+	return 0;
+}
+
+static long mir_ioctl(struct file *file, unsigned int command,
+		      unsigned long arg)
+{
+	struct mir_file *mf = file->private_data;
+	void __user *uarg = (void __user *)arg;
+	struct hmm_dmirror_cmd cmd;
+	void *buf = NULL;
+	size_t size;
+	int ret;
+
+	if (copy_from_user(&cmd, uarg, sizeof(cmd)))
+		return -EFAULT;
+	if (cmd.addr & ~PAGE_MASK || !cmd.npages ||
+	    cmd.npages > MIR_MAX_REQUEST ||
+	    cmd.addr + (cmd.npages << PAGE_SHIFT) <= cmd.addr)
+		return -EINVAL;
+	size = cmd.npages << PAGE_SHIFT;
+	cmd.cpages = 0;
+	cmd.faults = 0;
+
+	switch (command) {
+	case HMM_DMIRROR_READ:
+	case HMM_DMIRROR_WRITE:
+	case HMM_DMIRROR_MIGRATE_TO_DEV:
+	case HMM_DMIRROR_EXCLUSIVE:
+		buf = kvmalloc(size, GFP_KERNEL);
+		if (!buf)
+			return -ENOMEM;
+		break;
+	}
+
+	switch (command) {
+	case HMM_DMIRROR_READ:
+		ret = mir_access(mf, &cmd, buf, false);
+		if (!ret && copy_to_user(u64_to_user_ptr(cmd.ptr), buf, size))
+			ret = -EFAULT;
+		break;
+	case HMM_DMIRROR_WRITE:
+		if (copy_from_user(buf, u64_to_user_ptr(cmd.ptr), size))
+			ret = -EFAULT;
+		else
+			ret = mir_access(mf, &cmd, buf, true);
+		break;
+	case HMM_DMIRROR_MIGRATE_TO_DEV:
+		ret = mir_migrate_to_device(mf, &cmd, buf);
+		if (!ret && copy_to_user(u64_to_user_ptr(cmd.ptr), buf, size))
+			ret = -EFAULT;
+		break;
+	case HMM_DMIRROR_MIGRATE_TO_SYS:
+		ret = mir_migrate_to_system(mf, &cmd);
+		break;
+	case HMM_DMIRROR_SNAPSHOT:
+		ret = mir_snapshot(mf, &cmd);
+		break;
+	case HMM_DMIRROR_EXCLUSIVE:
+		ret = mir_exclusive(mf, &cmd, buf);
+		if (!ret && copy_to_user(u64_to_user_ptr(cmd.ptr), buf, size))
+			ret = -EFAULT;
+		break;
+	case HMM_DMIRROR_CHECK_EXCLUSIVE:
+		ret = mir_check_exclusive(mf, &cmd);
+		break;
+	case HMM_DMIRROR_RELEASE:
+		ret = mir_release_memory(mf->md);
+		break;
+	default:
+		ret = -EINVAL;
+		break;
+	}
+	kvfree(buf);
+	if (ret)
+		return ret;
+	if (copy_to_user(uarg, &cmd, sizeof(cmd)))
+		return -EFAULT;
+	return 0;
+}
+
+/* Mapping the device file gives zeroed system pages (hmm-tests' mixedmap). */
+static int mir_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	unsigned long addr;
+	int ret;
+
+	for (addr = vma->vm_start; addr < vma->vm_end; addr += PAGE_SIZE) {
+		struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+
+		if (!page)
+			return -ENOMEM;
+		ret = vm_insert_page(vma, addr, page);
+		/* the mapping holds its own reference */
+		put_page(page);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static const struct file_operations mir_fops = {
+	.owner = THIS_MODULE,
+	.open = mir_open,
+	.release = mir_release,
+	.unlocked_ioctl = mir_ioctl,
+	.mmap = mir_mmap,
+	.llseek = default_llseek,
+};
+
+/* ------------------------------------------------------------------------
+ * Devices and module
+ */
+
+static void mir_device_release(struct device *dev)
+{
+	struct mir_device *md = container_of(dev, struct mir_device, dev);
+
+	ida_destroy(&md->pool);
+	xa_destroy(&md->vram);
+	mutex_destroy(&md->grow_lock);
+	kfree(md);
+}
+
+static struct mir_device *mir_device_create(unsigned int id, unsigned int type,
+					    unsigned long spm_addr)
+{
+	struct mir_device *md;
+	int err;
+
+	md = kzalloc(sizeof(*md), GFP_KERNEL);
+	if (!md)
+		return ERR_PTR(-ENOMEM);
+	md->id = id;
+	md->type = type;
+	init_rwsem(&md->mem_rwsem);
+	mutex_init(&md->grow_lock);
+	ida_init(&md->pool);
+	xa_init(&md->vram);
+	device_initialize(&md->dev);
+	md->dev.release = mir_device_release;
+	md->dev.devt = MKDEV(MAJOR(mir_devt), id);
+	/* from here on put_device() frees md */
+	err = dev_set_name(&md->dev, "hmm_dmirror%u", id);
+	if (err)
+		goto err_put;
+
+	if (mir_is_private(md)) {
+		md->nr_pages = (unsigned long)devmem_mib << (20 - PAGE_SHIFT);
+		err = mir_private_register(md);
+	} else {
+		md->nr_pages = (unsigned long)spm_mib << (20 - PAGE_SHIFT);
+		err = mir_coherent_map(md, spm_addr);
+	}
+	if (err)
+		goto err_put;
+
+	cdev_init(&md->cdev, &mir_fops);
+	md->cdev.owner = THIS_MODULE;
+	err = cdev_device_add(&md->cdev, &md->dev);
+	if (err)
+		goto err_memory;
+	return md;
+
+err_memory:
+	mir_memory_fini(md);
+err_put:
+	pr_err("hmm_dmirror%u: cannot create device: %d\n", id, err);
+	put_device(&md->dev);
+	return ERR_PTR(err);
+}
+
+static void mir_device_destroy(struct mir_device *md)
+{
+	cdev_device_del(&md->cdev, &md->dev);
+	mir_memory_fini(md);
+	pr_info("%s: %ld pages migrated to the device, %ld back on CPU faults, %ld by request, %ld evicted\n",
+		dev_name(&md->dev), atomic_long_read(&md->nr_to_device),
+		atomic_long_read(&md->nr_to_ram),
+		atomic_long_read(&md->nr_to_system),
+		atomic_long_read(&md->nr_evicted));
+	put_device(&md->dev);
+}
+
+static int __init mir_check_params(void)
+{
+	if (!chunk_mib || !is_power_of_2(chunk_mib) ||
+	    mir_chunk_order() < DEVPRIV_MIN_CHUNK_ORDER) {
+		pr_err("chunk_mib=%u: need a power of two of at least %lu\n",
+		       chunk_mib, DEVPRIV_GRANULE_PAGES >> (20 - PAGE_SHIFT));
+		return -EINVAL;
+	}
+	/* indices are ints (ida) */
+	if (!devmem_mib ||
+	    (unsigned long)devmem_mib << (20 - PAGE_SHIFT) > INT_MAX) {
+		pr_err("devmem_mib=%u: out of range\n", devmem_mib);
+		return -EINVAL;
+	}
+	if (!spm_addr_dev0 != !spm_addr_dev1) {
+		pr_err("spm_addr_dev0 and spm_addr_dev1 go together\n");
+		return -EINVAL;
+	}
+	if (spm_addr_dev0 && (!spm_mib ||
+			      !PAGE_ALIGNED(spm_addr_dev0) ||
+			      !PAGE_ALIGNED(spm_addr_dev1))) {
+		pr_err("coherent memory: bad spm_addr_dev0/1 or spm_mib\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int __init mir_init(void)
+{
+	unsigned long spm[MIR_NR_DEVICES] = {
+		0, 0, spm_addr_dev0, spm_addr_dev1,
+	};
+	unsigned int id, count;
+	int err;
+
+	err = mir_check_params();
+	if (err)
+		return err;
+	count = spm_addr_dev0 ? MIR_NR_DEVICES : MIR_NR_PRIVATE;
+
+	err = alloc_chrdev_region(&mir_devt, 0, MIR_NR_DEVICES, "hmm_dmirror");
+	if (err)
+		return err;
+	for (id = 0; id < count; id++) {
+		struct mir_device *md;
+
+		md = mir_device_create(id, id < MIR_NR_PRIVATE ?
+				       HMM_DMIRROR_MEMORY_DEVICE_PRIVATE :
+				       HMM_DMIRROR_MEMORY_DEVICE_COHERENT,
+				       spm[id]);
+		if (IS_ERR(md)) {
+			err = PTR_ERR(md);
+			goto err_devices;
+		}
+		mir_devices[id] = md;
+		mir_nr_devices = id + 1;
+	}
+	pr_info("%u devices: %u private (%u MiB each, %u MiB chunks, from libdevpriv), %u coherent\n",
+		count, MIR_NR_PRIVATE, devmem_mib, chunk_mib,
+		count - MIR_NR_PRIVATE);
+	return 0;
+
+err_devices:
+	/* a failed init must leave nothing behind: it may be retried */
+	while (mir_nr_devices)
+		mir_device_destroy(mir_devices[--mir_nr_devices]);
+	unregister_chrdev_region(mir_devt, MIR_NR_DEVICES);
+	return err;
+}
+
+static void __exit mir_exit(void)
+{
+	/* no file is open (each holds the module): devices go, pages are evicted */
+	while (mir_nr_devices)
+		mir_device_destroy(mir_devices[--mir_nr_devices]);
+	unregister_chrdev_region(mir_devt, MIR_NR_DEVICES);
+}
+
+module_init(mir_init);
+module_exit(mir_exit);
+MODULE_DESCRIPTION("HMM test driver uAPI on libdevpriv device-private memory");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(DEVPRIV);
