@@ -122,8 +122,10 @@ static void devpriv_encode_test_hmm_pfn(struct kunit *test)
 static void devpriv_encode_test_swp_entry(struct kunit *test)
 {
 	const unsigned long types[] = {
-		0, 1, MAX_SWAPFILES - 1, SWP_MIGRATION_READ, SWP_DEVICE_WRITE,
-		SWP_DEVICE_READ, SWP_DEVICE_EXCLUSIVE_READ,
+		0, 1, MAX_SWAPFILES - 1, SWP_MIGRATION_READ,
+#if IS_ENABLED(CONFIG_DEVICE_PRIVATE)
+		SWP_DEVICE_WRITE, SWP_DEVICE_READ, SWP_DEVICE_EXCLUSIVE_READ,
+#endif
 		(1UL << MAX_SWAPFILES_SHIFT) - 1,
 	};
 	const unsigned long offsets[] = {
@@ -155,6 +157,7 @@ static void devpriv_encode_test_swp_entry(struct kunit *test)
 /* The device-private entries core mm builds for a (real) pfn. */
 static void devpriv_encode_test_device_private_entry(struct kunit *test)
 {
+#if IS_ENABLED(CONFIG_DEVICE_PRIVATE)
 	struct page *page;
 	unsigned long pfn;
 	swp_entry_t r, w;
@@ -177,6 +180,9 @@ static void devpriv_encode_test_device_private_entry(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, pfn_swap_entry_to_page(w), page);
 	KUNIT_EXPECT_TRUE(test, devpriv_swp_offset_fits(pfn));
 	__free_page(page);
+#else
+	kunit_skip(test, "CONFIG_DEVICE_PRIVATE=n");
+#endif
 }
 
 /*
