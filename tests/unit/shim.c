@@ -406,6 +406,16 @@ void devpriv_test_might_sleep(const char *file, int line)
 
 /* Mutexes */
 
+static struct mutex *shim_hooked_lock;
+static void (*shim_lock_hook)(struct mutex *lock);
+
+void devpriv_test_mutex_hook(struct mutex *lock, void (*hook)(struct mutex *))
+{
+	uatomic_set(&shim_lock_hook, NULL);
+	uatomic_set(&shim_hooked_lock, lock);
+	uatomic_set(&shim_lock_hook, hook);
+}
+
 void devpriv_test_mutex_init(struct mutex *lock)
 {
 	pthread_mutexattr_t attr;
@@ -429,7 +439,11 @@ void devpriv_test_mutex_lock(struct mutex *lock, const char *file, int line)
 {
 	int err;
 
+	void (*hook)(struct mutex *lock) = uatomic_read(&shim_lock_hook);
+
 	devpriv_test_might_sleep(file, line);
+	if (hook && uatomic_read(&shim_hooked_lock) == lock)
+		hook(lock);
 	if (!lock->initialised)
 		unit_fail(file, line, "mutex_lock() of an uninitialised mutex");
 	err = pthread_mutex_lock(&lock->lock);

@@ -8,11 +8,13 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <urcu/uatomic.h>
 
@@ -294,10 +296,73 @@ static void global_first_use_race(void)
 	T_NO_WARN();
 }
 
+/*
+ * devpriv_pagemap_populate() promises -ENODEV while its pagemap is being
+ * unregistered.  Force one interleaving: a populate that found the
+ * pagemap registered reaches for the pagemap's lock only once
+ * devpriv_memunmap_pagemap() has returned.  It must then refuse, not
+ * take a destroyed lock and walk a freed chunk table.
+ */
+static struct {
+	struct devpriv_pagemap dpgmap;
+	sem_t at_lock;
+	sem_t unmapped;
+	int err;
+} race;
+
+static __thread bool race_populater;
+
+static void race_hook(struct mutex *lock)
+{
+	if (!race_populater)
+		return;
+	sem_post(&race.at_lock);
+	sem_wait(&race.unmapped);
+}
+
+static void *race_populate(void *arg)
+{
+	rcu_register_thread();
+	race_populater = true;
+	race.err = devpriv_pagemap_populate(&race.dpgmap, 0, 1);
+	rcu_unregister_thread();
+	return NULL;
+}
+
+static void populate_races_unregister(void)
+{
+	struct devpriv_space space;
+	pthread_t thread;
+
+	devpriv_space_init(&space, 4);
+	devpriv_test_pagemap_init(&race.dpgmap, 2 * GRANULE, MIN_CO, 0);
+	T_EQ(__devpriv_memremap_pagemap(&race.dpgmap, NUMA_NO_NODE, &space,
+					&devpriv_test_backend), 0);
+	T_EQ(sem_init(&race.at_lock, 0, 0), 0);
+	T_EQ(sem_init(&race.unmapped, 0, 0), 0);
+	devpriv_test_mutex_hook(&race.dpgmap.lock, race_hook);
+	T_EQ(pthread_create(&thread, NULL, race_populate, NULL), 0);
+	sem_wait(&race.at_lock);
+	devpriv_memunmap_pagemap(&race.dpgmap);
+	sem_post(&race.unmapped);
+	T_EQ(pthread_join(thread, NULL), 0);
+	devpriv_test_mutex_hook(NULL, NULL);
+	sem_destroy(&race.at_lock);
+	sem_destroy(&race.unmapped);
+
+	T_EQ(race.err, -ENODEV);
+	T_NO_WARN();
+	T_EQ(devpriv_test_backend_live(), 0);
+	T_EQ(space.nr_allocated, 0);
+	devpriv_space_fini(&space);
+}
+
 static const struct unit_test stress_tests[] = {
 	UNIT_TEST(stress_space),
 	UNIT_TEST(stress_global),
 	UNIT_TEST(global_first_use_race),
+	UNIT_TEST_TODO(populate_races_unregister,
+		       "pagemap.c: populate racing unregistration uses a destroyed lock"),
 };
 
 UNIT_SUITE(suite_stress, "stress", stress_tests, true);

@@ -38,6 +38,12 @@ void devpriv_test_assert_held(struct mutex *lock, const char *file, int line);
 #define mutex_unlock(lock)	devpriv_test_mutex_unlock(lock, __FILE__, __LINE__)
 #define mutex_is_locked(lock)	devpriv_test_mutex_is_locked(lock)
 
+/*
+ * Called by mutex_lock() of @lock before it blocks, so that a test can
+ * force an interleaving: NULL to stop.
+ */
+void devpriv_test_mutex_hook(struct mutex *lock, void (*hook)(struct mutex *));
+
 /* Only mutexes are asserted on in libdevpriv. */
 #define lockdep_assert_held(lock) \
 	devpriv_test_assert_held(lock, __FILE__, __LINE__)
