@@ -50,7 +50,19 @@ struct fault_op {
 	struct devpriv_space *(*space)(void);
 };
 
-static unsigned long fault_retained_nodes;
+/* per test: loops run, allocation points failed, most nodes retained */
+static unsigned long fault_loops, fault_points, fault_retained_nodes;
+
+static void fault_summary(const char *what)
+{
+	unit_note("%s: %lu operations, %lu allocation points failed in turn,",
+		  what, fault_loops, fault_points);
+	unit_note("  up to %lu empty xarray node(s) retained",
+		  fault_retained_nodes);
+	fault_loops = 0;
+	fault_points = 0;
+	fault_retained_nodes = 0;
+}
 
 static void fault_state_take(const struct fault_op *op, struct fault_state *st)
 {
@@ -108,7 +120,6 @@ static void fault_loop(const struct fault_op *op, bool from)
 	unsigned long n;
 	int err;
 
-	fault_retained_nodes = 0;
 	fault_state_take(op, &before);
 	for (n = 1; n < FAULT_MAX_STEPS; n++) {
 		if (from)
@@ -148,8 +159,8 @@ static void fault_loop(const struct fault_op *op, bool from)
 		fault_state_check(op, &before, n, "after retry");
 	}
 	T_ASSERT(n < FAULT_MAX_STEPS);
-	unit_note("%s%s: %lu allocation points, up to %lu empty xarray node(s) retained",
-		  op->name, from ? " (from)" : "", n - 1, fault_retained_nodes);
+	fault_loops++;
+	fault_points += n - 1;
 	devpriv_space_snap_free(&before.snap);
 }
 
@@ -239,11 +250,13 @@ static void space_alloc_cases(bool from)
 static void fault_space_alloc_nth(void)
 {
 	space_alloc_cases(false);
+	fault_summary("devpriv_space_alloc");
 }
 
 static void fault_space_alloc_from(void)
 {
 	space_alloc_cases(true);
+	fault_summary("devpriv_space_alloc, failing from N on");
 }
 
 /* Registration */
@@ -295,17 +308,20 @@ static void fault_register_lazy(void)
 {
 	register_cases(0, false, false);
 	register_cases(0, true, false);
+	fault_summary("lazy registration");
 }
 
 static void fault_register_eager(void)
 {
 	register_cases(DEVPRIV_EAGER, false, false);
 	register_cases(DEVPRIV_EAGER, true, false);
+	fault_summary("eager registration");
 }
 
 static void fault_register_eager_from(void)
 {
 	register_cases(DEVPRIV_EAGER, true, true);
+	fault_summary("eager registration, failing from N on");
 }
 
 /* Population of a registered lazy pagemap */
@@ -353,6 +369,7 @@ static void fault_populate_chunk(void)
 		fault_unregister();
 		devpriv_test_space_fini(&fspace);
 	}
+	fault_summary("population of one chunk");
 }
 
 /*
@@ -397,7 +414,8 @@ static void fault_populate_range(void)
 		T_EQ(devpriv_test_live_allocs(), 0);
 	}
 	T_ASSERT(n < FAULT_MAX_STEPS);
-	unit_note("populate range: %lu allocation points", n - 1);
+	unit_note("population of a range: %lu allocation points failed in turn",
+		  n - 1);
 	devpriv_test_space_fini(&fspace);
 }
 
@@ -425,38 +443,44 @@ static const struct fault_op insert_op = {
 
 static void fault_chunk_insert(void)
 {
-	/* chunk order (pages), first granule */
-	static const unsigned long cases[][2] = {
-		{ MIN_CO, 0 },
-		{ MIN_CO, 1 },
-		{ MIN_CO, 255 },
-		{ MIN_CO + 1, 6 },
-		{ MIN_CO + 3, 72 },
-		{ MIN_CO + 4, 208 },
-		{ MIN_CO + 6, 128 },
-		{ MIN_CO + 8, 0 },
+	/* chunk order (pages), first granule, space order */
+	static const unsigned long cases[][3] = {
+		{ MIN_CO, 0, 8 },
+		{ MIN_CO, 1, 8 },
+		{ MIN_CO, 255, 8 },
+		{ MIN_CO + 1, 6, 8 },
+		{ MIN_CO + 3, 72, 8 },
+		{ MIN_CO + 4, 208, 8 },
+		{ MIN_CO + 6, 128, 8 },
+		{ MIN_CO + 8, 0, 8 },
+		/* deep trees: high granules of a large space */
+		{ MIN_CO, (1UL << 30) - 1, 30 },
+		{ MIN_CO + 2, 0x2aaaaaa8, 30 },
+		{ MIN_CO + 7, 0x15555500, 30 },
 	};
 	static struct devpriv_chunk others[3];
 	struct devpriv_pagemap dpgmap = { 0 };
 	unsigned int i, j;
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		devpriv_space_init(&fspace, 8);
-		/* neighbours where the tree must grow around them */
-		for (j = 0; j < 3 && cases[i][0] < MIN_CO + 8; j++) {
+		unsigned long first = cases[i][1], size = BIT(cases[i][2]);
+		unsigned long end = first + BIT(cases[i][0] - MIN_CO);
+
+		devpriv_space_init(&fspace, cases[i][2]);
+		/* neighbours, so that the tree must grow around them */
+		for (j = 0; j < 3; j++) {
+			unsigned long g = (first + size / 6 + size / 4 * j) % size;
+
 			others[j].dpgmap = &dpgmap;
 			others[j].nr_pages = 1;
-			unsigned long g = (cases[i][1] + 40 + 64 * j) % 256;
-
 			others[j].offset = devpriv_granule_offset(g);
-			if (g >= cases[i][1] &&
-			    g < cases[i][1] + BIT(cases[i][0] - MIN_CO))
+			if (g >= first && g < end)
 				continue;
 			T_EQ(devpriv_space_insert(&fspace, &others[j], MIN_CO), 0);
 		}
 		ins_chunk.dpgmap = &dpgmap;
 		ins_chunk.nr_pages = 1;
-		ins_chunk.offset = devpriv_granule_offset(cases[i][1]);
+		ins_chunk.offset = devpriv_granule_offset(first);
 		ins_order = cases[i][0];
 		fault_loop(&insert_op, false);
 		for (j = 0; j < 3; j++) {
@@ -466,6 +490,7 @@ static void fault_chunk_insert(void)
 		}
 		devpriv_test_space_fini(&fspace);
 	}
+	fault_summary("devpriv_space_insert");
 }
 
 /* The global API and its devm_ wrapper */
@@ -521,8 +546,11 @@ static void fault_global_api(void)
 	devpriv_test_pagemap_init(&fmap, 2 * GRANULE + 9, MIN_CO + 1,
 				  DEVPRIV_EAGER);
 	fault_loop(&global_op, false);
+	fault_summary("devpriv_memremap_pagemap");
 	fault_loop(&devm_op, false);
+	fault_summary("devm_devpriv_memremap_pagemap");
 	fault_loop(&devm_op, true);
+	fault_summary("devm_devpriv_memremap_pagemap, failing from N on");
 	devpriv_global_space_fini();
 }
 
