@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0
+///
+/// Include <devpriv/devpriv.h> in a file that uses libdevpriv, import the
+/// DEVPRIV symbol namespace in its module, and
+/// <devpriv/port-compat.h> in one that calls a helper the port provides
+/// until libdevpriv has it (devpriv_migrate_device_range()).
+///
+/// The conversion scripts run on all files of a driver at once, so they
+/// leave includes to this script, which scripts/devpriv-port runs on each
+/// file alone.  The header goes after <linux/memremap.h>, else after the
+/// first of <linux/hmm.h>, <linux/migrate.h>, <linux/mm.h>, else after
+/// the first <linux/...> include.  port-compat.h follows devpriv.h, so a
+/// file that gets both needs a second run (scripts/devpriv-port does it).
+///
+// Confidence: High
+// Options: --no-includes --include-headers
+// Keywords: devpriv, include
+//
+
+virtual patch
+virtual context
+virtual org
+virtual report
+
+@uses@
+identifier f =~ "^devpriv_|^devm_devpriv_";
+@@
+f(...)
+
+@uses_type@
+@@
+struct devpriv_pagemap
+
+@uses_flag@
+@@
+DEVPRIV_EAGER
+
+@uses_compat@
+@@
+devpriv_migrate_device_range(...)
+
+@has_inc@
+@@
+#include <devpriv/devpriv.h>
+
+@has_compat@
+@@
+#include <devpriv/port-compat.h>
+
+@inc1 depends on patch && !has_inc && (uses || uses_type || uses_flag)@
+@@
+#include <linux/memremap.h>
++#include <devpriv/devpriv.h>
+
+@inc2 depends on patch && !has_inc && !inc1 && (uses || uses_type || uses_flag)@
+@@
+#include <linux/hmm.h>
++#include <devpriv/devpriv.h>
+
+@inc3 depends on patch && !has_inc && !inc1 && !inc2 && (uses || uses_type || uses_flag)@
+@@
+#include <linux/migrate.h>
++#include <devpriv/devpriv.h>
+
+@inc4 depends on patch && !has_inc && !inc1 && !inc2 && !inc3 && (uses || uses_type || uses_flag)@
+@@
+#include <linux/mm.h>
++#include <devpriv/devpriv.h>
+
+@inc5 depends on patch && !has_inc && !inc1 && !inc2 && !inc3 && !inc4 && (uses || uses_type || uses_flag)@
+@@
+#include <linux/...>
++#include <devpriv/devpriv.h>
+
+@compat depends on patch && uses_compat && !has_compat@
+@@
+#include <devpriv/devpriv.h>
++#include <devpriv/port-compat.h>
+
+// A module that uses devpriv.ko imports its symbol namespace; the file
+// with MODULE_LICENSE() is the one that declares the module.  A driver
+// that embeds the library instead (embed.mk) may drop the line.
+@has_ns@
+declarer name MODULE_IMPORT_NS;
+@@
+MODULE_IMPORT_NS(...);
+
+@ns depends on patch && !has_ns && (uses || uses_type || uses_flag)@
+declarer name MODULE_LICENSE;
+declarer name MODULE_IMPORT_NS;
+@@
+MODULE_LICENSE(...);
++MODULE_IMPORT_NS(DEVPRIV);
+
+@r_inc depends on !patch && !has_inc && (uses || uses_type || uses_flag)@
+position p;
+identifier f =~ "^devpriv_";
+@@
+* f@p(...)
+
+@script:python depends on report@
+p << r_inc.p;
+@@
+coccilib.report.print_report(p[0], "devpriv convert: uses libdevpriv without #include <devpriv/devpriv.h>")
