@@ -313,13 +313,13 @@ static void free_bad_ranges(void)
 	devpriv_space_snap_take(&space, &before);
 
 	devpriv_space_free(&space, first, 0);
-	T_WARNS(1, "bad free");
+	T_WARNS(1, "free of granules");
 	devpriv_space_free(&space, SPACE_SIZE - 1, 2);
-	T_WARNS(1, "bad free");
+	T_WARNS(1, "free of granules");
 	devpriv_space_free(&space, ~0UL, 2);
-	T_WARNS(1, "bad free");
+	T_WARNS(1, "free of granules");
 	devpriv_space_free(&space, 0, 5);
-	T_WARNS(1, "bad free");
+	T_WARNS(1, "free of granules");
 
 	devpriv_space_snap_take(&space, &after);
 	T_ASSERT(devpriv_space_snap_equal(&before, &after));
