@@ -303,6 +303,10 @@ static void devpriv_depopulate_all(struct devpriv_pagemap *dpgmap)
 	}
 }
 
+/*
+ * Forget the registration.  The lock stays initialised and dying stays
+ * set, so that a populate racing with unregistration finds -ENODEV.
+ */
 static void devpriv_pagemap_clear(struct devpriv_pagemap *dpgmap)
 {
 	kvfree(dpgmap->chunks);
@@ -310,8 +314,6 @@ static void devpriv_pagemap_clear(struct devpriv_pagemap *dpgmap)
 	dpgmap->nr_chunks = 0;
 	dpgmap->space = NULL;
 	dpgmap->backend = NULL;
-	dpgmap->dying = false;
-	mutex_destroy(&dpgmap->lock);
 }
 
 /**
@@ -347,7 +349,7 @@ int __devpriv_memremap_pagemap(struct devpriv_pagemap *dpgmap, int nid,
 	mutex_init(&dpgmap->lock);
 	dpgmap->chunks = devpriv_fault(DEVPRIV_FAULT_CHUNK_TABLE) ? NULL :
 			 kvcalloc(dpgmap->nr_chunks, sizeof(*dpgmap->chunks),
-				  GFP_KERNEL);
+				  GFP_KERNEL | __GFP_NOWARN);
 	if (!dpgmap->chunks) {
 		err = -ENOMEM;
 		goto err_chunks;
@@ -390,6 +392,7 @@ err_space:
 			   dpgmap->nr_chunks * granules_per_chunk);
 err_chunks:
 	devpriv_pagemap_clear(dpgmap);
+	mutex_destroy(&dpgmap->lock);
 	return err;
 }
 
@@ -458,7 +461,9 @@ EXPORT_SYMBOL_DEVPRIV(devpriv_memunmap_pagemap);
  *
  * Populates every chunk that overlaps the range and is not populated yet.
  * Chunks populated before a failure stay populated: each chunk is
- * all-or-nothing, the range is not.
+ * all-or-nothing, the range is not.  Must not be called once
+ * devpriv_memunmap_pagemap() has returned; one that races with it fails
+ * with -ENODEV.
  *
  * Context: process context; sleeps.
  * Return: 0; -EINVAL (with a warning) for an empty or out-of-range range or
@@ -483,7 +488,7 @@ int devpriv_pagemap_populate(struct devpriv_pagemap *dpgmap,
 		return -EINVAL;
 
 	mutex_lock(&dpgmap->lock);
-	if (dpgmap->dying)
+	if (dpgmap->dying || !dpgmap->chunks)
 		err = -ENODEV;
 	else
 		err = devpriv_populate_locked(dpgmap,

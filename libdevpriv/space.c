@@ -188,11 +188,14 @@ void devpriv_space_init(struct devpriv_space *space, unsigned int order)
  */
 void devpriv_space_fini(struct devpriv_space *space)
 {
+	unsigned long index = 0;
 	unsigned int k;
 
 	WARN(space->nr_allocated, "devpriv: %lu granules leaked\n",
 	     space->nr_allocated);
-	WARN(!xa_empty(&space->chunks), "devpriv: chunks leaked\n");
+	/* not xa_empty(): a failed insertion may leave empty nodes behind */
+	WARN(xa_find(&space->chunks, &index, ULONG_MAX, XA_PRESENT),
+	     "devpriv: chunks leaked\n");
 	for (k = 0; k <= DEVPRIV_SPACE_MAX_ORDER; k++)
 		xa_destroy(&space->free[k]);
 	xa_destroy(&space->chunks);
@@ -248,6 +251,21 @@ unlock:
 	return err;
 }
 
+/* Is any granule of [first, end) on a free list already? */
+static bool devpriv_range_has_free(struct devpriv_space *space,
+				   unsigned long first, unsigned long end)
+{
+	unsigned int k;
+
+	for (k = 0; k <= space->order; k++) {
+		unsigned long index = first >> k;
+
+		if (xa_find(&space->free[k], &index, (end - 1) >> k, XA_PRESENT))
+			return true;
+	}
+	return false;
+}
+
 /* Free one block, merging it with free buddies on the way up. */
 static void devpriv_block_release(struct devpriv_space *space,
 				  unsigned long pos, unsigned int order)
@@ -285,9 +303,12 @@ void devpriv_space_free(struct devpriv_space *space, unsigned long first,
 	unsigned long pos = first, end = first + nr;
 
 	mutex_lock(&space->lock);
+	/* refuse before touching anything: a partial release corrupts */
 	if (WARN_ONCE(!nr || end < first || end > (1UL << space->order) ||
-		      nr > space->nr_allocated,
-		      "devpriv: bad free of granules %lu+%lu\n", first, nr))
+		      nr > space->nr_allocated ||
+		      devpriv_range_has_free(space, first, end),
+		      "devpriv: bad or double free of granules %lu+%lu\n",
+		      first, nr))
 		goto unlock;
 	while (pos < end) {
 		unsigned int order = devpriv_block_order(pos, end, space->order);

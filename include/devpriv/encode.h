@@ -58,9 +58,9 @@
 #ifndef _DEVPRIV_ENCODE_H
 #define _DEVPRIV_ENCODE_H
 
-#ifdef __KERNEL__
 #include <linux/bits.h>
 #include <linux/compiler.h>
+#ifdef __KERNEL__
 #include <linux/mm.h>
 #include <linux/swap.h>
 #endif

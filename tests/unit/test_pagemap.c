@@ -837,8 +837,7 @@ static const struct unit_test pagemap_tests[] = {
 	UNIT_TEST(reregister_cycles),
 	UNIT_TEST(many_pagemaps),
 	UNIT_TEST(max_order_space),
-	UNIT_TEST_TODO(huge_chunk_table,
-		       "pagemap.c: chunk tables over INT_MAX bytes trip kvmalloc's WARN"),
+	UNIT_TEST(huge_chunk_table),
 	UNIT_TEST(global_api),
 	UNIT_TEST(devm_api),
 };

@@ -578,14 +578,12 @@ static const struct unit_test space_tests[] = {
 	UNIT_TEST(exhaustion_and_recovery),
 	UNIT_TEST(alloc_bad_sizes),
 	UNIT_TEST(free_bad_ranges),
-	UNIT_TEST_TODO(double_free_detected,
-		       "space.c: a double free corrupts the free lists"),
+	UNIT_TEST(double_free_detected),
 	UNIT_TEST(check_detects_corruption),
 	UNIT_TEST(max_order_space),
 	UNIT_TEST(insert_lookup_erase),
 	UNIT_TEST(fini_reports_leaks),
-	UNIT_TEST_TODO(fini_after_failed_insert,
-		       "space.c: fini reports leaked chunks for empty xarray nodes"),
+	UNIT_TEST(fini_after_failed_insert),
 	UNIT_TEST(default_order),
 };
 

@@ -361,8 +361,7 @@ static const struct unit_test stress_tests[] = {
 	UNIT_TEST(stress_space),
 	UNIT_TEST(stress_global),
 	UNIT_TEST(global_first_use_race),
-	UNIT_TEST_TODO(populate_races_unregister,
-		       "pagemap.c: populate racing unregistration uses a destroyed lock"),
+	UNIT_TEST(populate_races_unregister),
 };
 
 UNIT_SUITE(suite_stress, "stress", stress_tests, true);
