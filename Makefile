@@ -1,0 +1,97 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# libdevpriv top-level Makefile: builds the test kernel, the modules and the
+# test artefacts, and runs the test stages.  The out-of-tree module itself
+# is described by ./Kbuild (kbuild reads Kbuild before Makefile, so nothing
+# here defines obj-m); modules are built with make -C $(KBUILD) M=$(CURDIR).
+#
+#   make demo         install deps, build, boot the stock baseline, summary
+#   make check        check-static + check-unit + check-vm, aggregate line
+#   make help         all targets
+#
+# Paths come from scripts/env.sh: KSRC (kernel source extracted from
+# Debian's linux-source package into the cache) and KBUILD (test kernel
+# build dir).  The cache lives in $(DEVPRIV_CACHE), default
+# ~/.cache/libdevpriv; set DEVPRIV_CACHE in the environment to move it.
+
+SHELL := /bin/bash
+
+KSRC := $(shell scripts/env.sh --print KSRC)
+KBUILD := $(shell scripts/env.sh --print KBUILD)
+# Scenarios for check-vm (names, space separated); empty: all of them.
+SCENARIOS ?=
+export SCENARIOS
+
+.PHONY: all help deps kernel modules stock vm-artifacts \
+	check check-static check-unit check-vm demo clean distclean env
+
+all: modules
+
+help:
+	@echo "targets:"
+	@echo "  deps          install the Debian packages (scripts/install-deps.sh)"
+	@echo "  kernel        build the test kernel in the cache (scripts/build-test-kernel.sh)"
+	@echo "  modules       build the library modules (./Kbuild) against the test kernel"
+	@echo "  stock         build the stock baseline: test_hmm.ko + hmm-tests in build/stock"
+	@echo "  vm-artifacts  modules + stock + the VM initramfs"
+	@echo "  check         check-static, check-unit, check-vm; exits non-zero on failure"
+	@echo "  check-static  checkpatch, kernel-doc, sparse, W=1"
+	@echo "  check-unit    userspace unit tests (tests/unit)"
+	@echo "  check-vm      VM scenarios (SCENARIOS=\"a b\" for a subset)"
+	@echo "  demo          boot the stock baseline and print a summary"
+	@echo "  env           print the build environment"
+	@echo "  clean         remove build outputs of the repository (not the cache)"
+	@echo "  distclean     clean, and remove this checkout's kernel build from the cache"
+
+env:
+	@scripts/env.sh --print-all
+
+deps:
+	@scripts/install-deps.sh
+
+kernel:
+	@scripts/build-test-kernel.sh
+
+modules: kernel
+	@if [ -f Kbuild ]; then \
+		$(MAKE) -C $(KBUILD) M=$(CURDIR) modules; \
+	else \
+		echo "modules: no Kbuild file yet, nothing to build"; \
+	fi
+
+stock: kernel
+	@scripts/build-stock.sh
+
+# Further artefacts that scenarios need are added by fragments mk/*.mk,
+# each a rule like "vm-artifacts: my-artefact" plus the rule for it.
+vm-artifacts: modules stock
+	@tests/vm/mkinitramfs.sh >/dev/null
+
+check: deps
+	@scripts/check.sh all
+
+check-static:
+	@scripts/check.sh static
+
+check-unit:
+	@scripts/check.sh unit
+
+check-vm:
+	@scripts/check.sh vm
+
+demo: deps
+	@scripts/demo.sh
+
+clean:
+	@if [ -f Kbuild ] && [ -f $(KBUILD)/Makefile ]; then \
+		$(MAKE) -C $(KBUILD) M=$(CURDIR) clean >/dev/null; \
+	fi
+	@if [ -f tests/unit/Makefile ]; then \
+		$(MAKE) -C tests/unit clean || echo "clean: tests/unit clean failed"; \
+	fi
+	rm -rf build
+
+distclean: clean
+	rm -rf $(KBUILD)
+
+-include $(sort $(wildcard mk/*.mk))

@@ -1,0 +1,271 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The test stages of libdevpriv, and their aggregate.
+#
+#   scripts/check.sh all            every stage, then "N passed, N failed[, N skipped]"
+#   scripts/check.sh static|unit|vm one stage
+#
+# Every stage prints as its last line
+#   <stage>: N passed, N failed[, N skipped]
+# and exits non-zero if anything failed.  "all" runs every stage even when
+# an earlier one fails, sums the stage lines and exits non-zero on any
+# failure (a stage that crashes without its line counts as one failure).
+# Stage output is also kept in build/check/<stage>.log.
+#
+# Environment: SCENARIOS="a b" limits check-vm to those scenarios;
+# MAKE (default make) is used to build artefacts.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=scripts/env.sh
+source "$here/env.sh"
+cd "$DEVPRIV_ROOT"
+
+MAKE=${MAKE:-make}
+# Sub-makes print no "Entering directory" noise.
+mk() { "$MAKE" --no-print-directory "$@"; }
+
+STAGE_RE='^check-(static|unit|vm): ([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?$'
+
+# ----------------------------------------------------------------------------
+# check-static
+#
+# Files: every *.c/*.h git knows (tracked, plus untracked files that are not
+# ignored), i.e. the project's own sources, headers, examples and userspace
+# tests.  Excluded: coccinelle/tests/ - the inputs and expected outputs of
+# the semantic patches are deliberately shaped like (old-API) driver code and
+# are judged by the cocci tests, not by style rules.
+# Tools, each counting one pass per clean file and one failure per file with
+# any warning:
+#   checkpatch  $KSRC/scripts/checkpatch.pl --strict --no-tree -f, every file
+#   kernel-doc  $KSRC/scripts/kernel-doc -none, every file
+#   sparse      make -C $KBUILD M=$PWD C=2 CHECK=sparse: the .c files of the
+#               module build (any other file sparse warns about counts too)
+#   W=1         make -C $KBUILD M=$PWD W=1: same files, compiler warnings
+# sparse and W=1 need the Kbuild file; without it they report 0/0.
+# ----------------------------------------------------------------------------
+static_files() {
+	git ls-files -co --exclude-standard -- '*.c' '*.h' |
+		grep -v '^coccinelle/tests/' | LC_ALL=C sort -u || true
+}
+
+# tally TOOL PASS FAIL: print and add to the stage totals
+st_pass=0
+st_fail=0
+tally() {
+	echo "check-static: $1: $2 passed, $3 failed"
+	st_pass=$((st_pass + $2))
+	st_fail=$((st_fail + $3))
+}
+
+# Kbuild warnings/errors -> one failure per distinct file; pass for the
+# other compiled project files.  $1: tool, $2: log, $3..: compiled files
+count_build_warnings() {
+	local tool=$1 log=$2
+	shift 2
+	local -A bad=()
+	local f rel p=0 n=0
+	while IFS= read -r f; do
+		rel=${f#"$DEVPRIV_ROOT"/}
+		bad[$rel]=1
+	done < <(grep -E '^[^ :]+:[0-9]+(:[0-9]+)?: (warning|error|fatal error):' "$log" |
+		cut -d: -f1 | sort -u)
+	for f in "$@"; do
+		[ -n "${bad[$f]:-}" ] || p=$((p + 1))
+	done
+	n=${#bad[@]}
+	if [ "$n" -gt 0 ]; then
+		echo "check-static: $tool: warnings in: ${!bad[*]}"
+		grep -E '^[^ :]+:[0-9]+(:[0-9]+)?: (warning|error|fatal error):' "$log" |
+			sed "s|^$DEVPRIV_ROOT/||; s/^/  /" | head -n 50
+	fi
+	tally "$tool" "$p" "$n"
+}
+
+stage_static() {
+	local files=() f out p n
+	mapfile -t files < <(static_files)
+	echo "check-static: ${#files[@]} project .c/.h file(s)"
+
+	if ! mk kernel >build/check/static-kernel.log 2>&1; then
+		tail -n 20 build/check/static-kernel.log
+		echo "check-static: test kernel build failed (needed by every tool)"
+		echo "check-static: 0 passed, 1 failed"
+		return 1
+	fi
+
+	if [ ${#files[@]} -eq 0 ]; then
+		echo "check-static: no project sources yet: checkpatch, kernel-doc, sparse and W=1 have nothing to check"
+	fi
+
+	# checkpatch
+	p=0 n=0
+	for f in "${files[@]}"; do
+		if out=$("$KSRC/scripts/checkpatch.pl" --strict --no-tree --quiet \
+				--show-types -f "$f" 2>&1) && [ -z "$out" ]; then
+			p=$((p + 1))
+		else
+			n=$((n + 1))
+			echo "check-static: checkpatch: $f:"
+			echo "$out" | sed 's/^/  /' | head -n 40
+		fi
+	done
+	tally checkpatch "$p" "$n"
+
+	# kernel-doc
+	p=0 n=0
+	for f in "${files[@]}"; do
+		if out=$("$KSRC/scripts/kernel-doc" -none "$f" 2>&1) && [ -z "$out" ]; then
+			p=$((p + 1))
+		else
+			n=$((n + 1))
+			echo "check-static: kernel-doc: $f:"
+			echo "$out" | sed 's/^/  /' | head -n 40
+		fi
+	done
+	tally kernel-doc "$p" "$n"
+
+	# sparse and W=1 on the module build
+	if [ ! -f Kbuild ]; then
+		echo "check-static: no Kbuild file yet: sparse and W=1 skipped (nothing to build)"
+		tally sparse 0 0
+		tally W=1 0 0
+	else
+		local log=build/check/static-build.log compiled=()
+		# 1. a normal build, so that 2. only runs sparse
+		if ! mk -C "$KBUILD" M="$DEVPRIV_ROOT" modules >"$log" 2>&1; then
+			echo "check-static: module build failed:"
+			grep -E 'error|Error' "$log" | head -n 20 | sed 's/^/  /'
+		fi
+		mapfile -t compiled < <(find . -path ./build -prune -o -name '.*.o.cmd' -print |
+			while read -r c; do
+				f=${c%.o.cmd}.c
+				f=$(dirname "$f")/$(basename "$f" | sed 's/^\.//')
+				case $f in *.mod.c) continue ;; esac	# generated
+				[ -f "$f" ] && echo "${f#./}"
+			done | LC_ALL=C sort -u)
+		echo "check-static: module build compiles ${#compiled[@]} .c file(s)"
+		# 2. sparse on every file (C=2), nothing recompiled
+		mk -C "$KBUILD" M="$DEVPRIV_ROOT" C=2 CHECK=sparse modules \
+			>build/check/static-sparse.log 2>&1 || true
+		count_build_warnings sparse build/check/static-sparse.log "${compiled[@]}"
+		# 3. W=1: the changed flags make kbuild recompile everything
+		mk -C "$KBUILD" M="$DEVPRIV_ROOT" W=1 modules \
+			>build/check/static-w1.log 2>&1 || true
+		count_build_warnings W=1 build/check/static-w1.log "${compiled[@]}"
+	fi
+
+	echo "check-static: $st_pass passed, $st_fail failed"
+	[ "$st_fail" -eq 0 ]
+}
+
+# ----------------------------------------------------------------------------
+# check-unit: the userspace unit tests own their Makefile and stage line.
+# ----------------------------------------------------------------------------
+stage_unit() {
+	if [ ! -f tests/unit/Makefile ]; then
+		echo "check-unit: no tests/unit/Makefile yet: nothing to run"
+		echo "check-unit: 0 passed, 0 failed"
+		return 0
+	fi
+	local rc=0 log=build/check/unit-run.log last
+	mk -C tests/unit check >"$log" 2>&1 || rc=$?
+	# make's own "*** [...] Error 1" would follow the stage line.
+	grep -vE '^make(\[[0-9]+\])?: \*\*\* ' "$log" || true
+	last=$(grep -E '^check-unit: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1 || true)
+	if [ -z "$last" ]; then
+		echo "check-unit: tests/unit did not print its 'check-unit: N passed, N failed' line (status $rc)"
+		echo "check-unit: 0 passed, 1 failed"
+		return 1
+	fi
+	# Make sure the stage line is the last one printed.
+	[ "$(grep -vE '^make(\[[0-9]+\])?: \*\*\* ' "$log" | tail -n 1)" = "$last" ] || echo "$last"
+	return "$rc"
+}
+
+# ----------------------------------------------------------------------------
+# check-vm: build what the scenarios need, run them (sorted), one line each.
+# ----------------------------------------------------------------------------
+stage_vm() {
+	local scns=() s p=0 n=0 line
+	if [ -n "${SCENARIOS:-}" ]; then
+		for s in $SCENARIOS; do
+			scns+=("tests/vm/scenarios/${s%.scn}.scn")
+		done
+	else
+		mapfile -t scns < <(LC_ALL=C ls tests/vm/scenarios/*.scn 2>/dev/null)
+	fi
+	echo "check-vm: ${#scns[@]} scenario(s)"
+
+	# Artefacts (make -k: what can be built is): a failure is counted as
+	# one, then the scenarios still run; one that needs a missing file
+	# fails with that reason.
+	if ! mk -k vm-artifacts >build/check/vm-artifacts.log 2>&1; then
+		grep -E 'error|Error' build/check/vm-artifacts.log | head -n 15 | sed 's/^/  /'
+		echo "check-vm: make vm-artifacts failed (build/check/vm-artifacts.log)"
+		n=$((n + 1))
+	fi
+
+	for s in "${scns[@]}"; do
+		if line=$(tests/vm/run-scenario.sh "$s"); then
+			p=$((p + 1))
+		else
+			n=$((n + 1))
+		fi
+		echo "$line"
+	done
+	echo "check-vm: $p passed, $n failed"
+	[ "$n" -eq 0 ]
+}
+
+# ----------------------------------------------------------------------------
+run_stage() {
+	mkdir -p build/check
+	case $1 in
+	static) stage_static ;;
+	unit) stage_unit ;;
+	vm) stage_vm ;;
+	*) echo "check.sh: unknown stage '$1'" >&2; return 2 ;;
+	esac
+}
+
+stage_all() {
+	local total_p=0 total_f=0 total_s=0 any_skip=0 rc=0 st log last
+	mkdir -p build/check
+	for st in static unit vm; do
+		log=build/check/$st.log
+		local src=0
+		run_stage "$st" 2>&1 | tee "$log" || src=$?
+		last=$(tail -n 1 "$log")
+		if [[ $last =~ $STAGE_RE ]] && [ "${BASH_REMATCH[1]}" = "$st" ]; then
+			total_p=$((total_p + BASH_REMATCH[2]))
+			total_f=$((total_f + BASH_REMATCH[3]))
+			if [ -n "${BASH_REMATCH[5]}" ]; then
+				total_s=$((total_s + BASH_REMATCH[5]))
+				any_skip=1
+			fi
+			if [ "$src" -ne 0 ] && [ "${BASH_REMATCH[3]}" -eq 0 ]; then
+				echo "check: stage $st exited with status $src but reported no failure: counted as 1 failed"
+				total_f=$((total_f + 1))
+			fi
+		else
+			echo "check: stage $st ended without its summary line: counted as 1 failed"
+			total_f=$((total_f + 1))
+		fi
+		[ "$src" -eq 0 ] || rc=1
+	done
+	[ "$total_f" -eq 0 ] || rc=1
+	if [ "$any_skip" = 1 ]; then
+		echo "$total_p passed, $total_f failed, $total_s skipped"
+	else
+		echo "$total_p passed, $total_f failed"
+	fi
+	return "$rc"
+}
+
+case ${1:-all} in
+all) stage_all ;;
+static|unit|vm) run_stage "$1" ;;
+*) echo "usage: $0 [all|static|unit|vm]" >&2; exit 2 ;;
+esac
