@@ -30,6 +30,7 @@
 #include <linux/overflow.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 
 #include "internal.h"
 
@@ -167,6 +168,64 @@ struct page *devpriv_offset_to_page(unsigned long offset)
 	return devpriv_space_offset_to_page(&devpriv_space, offset);
 }
 EXPORT_SYMBOL_DEVPRIV(devpriv_offset_to_page);
+
+/* The chunk holding @offset, or NULL; the caller keeps its pagemap alive. */
+static struct devpriv_chunk *devpriv_offset_chunk(unsigned long offset)
+{
+	struct devpriv_chunk *chunk;
+
+	/* pairs with the release in devpriv_global_space() */
+	if (!smp_load_acquire(&devpriv_space_ready) ||
+	    devpriv_offset_granule(offset) >> devpriv_space.order)
+		return NULL;
+	rcu_read_lock();
+	chunk = xa_load(&devpriv_space.chunks, devpriv_offset_granule(offset));
+	if (chunk && offset - chunk->offset >= chunk->nr_pages)
+		chunk = NULL;
+	rcu_read_unlock();
+	return chunk;
+}
+
+/**
+ * devpriv_migrate_device_range() - collect device pages for eviction
+ * @src_pfns: output: a migrate pfn per page, as migrate_device_range()
+ * @offset: device-private offset of the first page
+ * @npages: number of pages
+ *
+ * migrate_device_range() for device-private offsets.  The physical windows
+ * of a pagemap need not be contiguous, so each populated run is handed to
+ * migrate_device_range() on its own; offsets that are not populated get a
+ * 0 entry.  Continue with migrate_device_pages() and
+ * migrate_device_finalize(), as after migrate_device_range().
+ *
+ * Context: process context; sleeps.  The pagemaps of the range must stay
+ * registered.
+ * Return: 0.
+ */
+int devpriv_migrate_device_range(unsigned long *src_pfns, unsigned long offset,
+				 unsigned long npages)
+{
+	unsigned long i, n;
+
+	for (i = 0; i < npages; i += n) {
+		unsigned long pos = offset + i;
+		struct devpriv_chunk *chunk = devpriv_offset_chunk(pos);
+
+		if (!chunk) {
+			/* nothing is populated up to the next granule */
+			n = min(npages - i, DEVPRIV_GRANULE_PAGES -
+				(pos & (DEVPRIV_GRANULE_PAGES - 1)));
+			memset(src_pfns + i, 0, n * sizeof(*src_pfns));
+			continue;
+		}
+		n = min(npages - i, chunk->offset + chunk->nr_pages - pos);
+		migrate_device_range(src_pfns + i,
+				     page_to_pfn(chunk->pages + (pos - chunk->offset)),
+				     n);
+	}
+	return 0;
+}
+EXPORT_SYMBOL_DEVPRIV(devpriv_migrate_device_range);
 
 static unsigned long devpriv_chunk_pages(struct devpriv_pagemap *dpgmap)
 {

@@ -148,6 +148,10 @@ void devm_devpriv_memunmap_pagemap(struct device *dev,
 int devpriv_pagemap_populate(struct devpriv_pagemap *dpgmap,
 			     unsigned long first_index, unsigned long nr_pages);
 struct page *devpriv_offset_to_page(unsigned long offset);
+int devpriv_migrate_device_range(unsigned long *src_pfns, unsigned long offset,
+				 unsigned long npages);
+/* for ports written before the library had the helper above */
+#define DEVPRIV_API_MIGRATE_DEVICE_RANGE	1
 struct devpriv_chunk *devpriv_foreign_page(const struct page *page);
 struct page *devpriv_bad_index(const struct devpriv_pagemap *dpgmap,
 			       unsigned long index);

@@ -588,3 +588,16 @@ void unit_kernel_teardown(void)
 			  live, nodes);
 	rcu_unregister_thread();
 }
+
+unsigned int shim_migrate_device_range_calls;
+
+int migrate_device_range(unsigned long *src_pfns, unsigned long start,
+			 unsigned long npages)
+{
+	unsigned long i;
+
+	shim_migrate_device_range_calls++;
+	for (i = 0; i < npages; i++)
+		src_pfns[i] = migrate_pfn(start + i) | MIGRATE_PFN_MIGRATE;
+	return 0;
+}

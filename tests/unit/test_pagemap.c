@@ -787,6 +787,39 @@ static void global_api(void)
 	T_NO_WARN();
 }
 
+/*
+ * Eviction by offset: each populated chunk is one migrate_device_range()
+ * call on its own pfns, unpopulated offsets come back as 0.
+ */
+static void migrate_device_range_by_offset(void)
+{
+	unsigned long first = 5, n = 3 * GRANULE - 10, i, *src;
+	struct devpriv_pagemap dpgmap;
+
+	devpriv_test_pagemap_init(&dpgmap, 3 * GRANULE, MIN_CO, 0);
+	T_EQ(devpriv_memremap_pagemap(&dpgmap, NUMA_NO_NODE), 0);
+	T_EQ(devpriv_pagemap_populate(&dpgmap, 0, 1), 0);
+	T_EQ(devpriv_pagemap_populate(&dpgmap, 2 * GRANULE, 1), 0);
+	src = calloc(n, sizeof(*src));
+	T_ASSERT(src);
+	memset(src, 0xff, n * sizeof(*src));
+	shim_migrate_device_range_calls = 0;
+	T_EQ(devpriv_migrate_device_range(src, dpgmap.base + first, n), 0);
+	T_EQ(shim_migrate_device_range_calls, 2);
+	for (i = 0; i < n; i++) {
+		struct page *page = devpriv_index_to_page(&dpgmap, first + i);
+
+		if (page)
+			T_EQ(src[i], devpriv_migrate_pfn(page) | MIGRATE_PFN_MIGRATE);
+		else
+			T_EQ(src[i], 0);
+	}
+	free(src);
+	devpriv_memunmap_pagemap(&dpgmap);
+	devpriv_global_space_fini();
+	T_NO_WARN();
+}
+
 static void devm_api(void)
 {
 	struct device dev = { .name = "devpriv-test" };
@@ -839,6 +872,7 @@ static const struct unit_test pagemap_tests[] = {
 	UNIT_TEST(max_order_space),
 	UNIT_TEST(huge_chunk_table),
 	UNIT_TEST(global_api),
+	UNIT_TEST(migrate_device_range_by_offset),
 	UNIT_TEST(devm_api),
 };
 

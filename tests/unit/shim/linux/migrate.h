@@ -25,4 +25,13 @@ static inline unsigned long migrate_pfn(unsigned long pfn)
 	return MIGRATE_PFN_VALID | (pfn << MIGRATE_PFN_SHIFT);
 }
 
+/*
+ * Stand-in for mm/migrate_device.c: every page of the range is taken as
+ * resident and locked.  Counts its calls so tests can see how a range was
+ * split.
+ */
+extern unsigned int shim_migrate_device_range_calls;
+int migrate_device_range(unsigned long *src_pfns, unsigned long start,
+			 unsigned long npages);
+
 #endif /* _DEVPRIV_SHIM_LINUX_MIGRATE_H */
