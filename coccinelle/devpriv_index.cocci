@@ -774,9 +774,14 @@ devsite[site(p)] = page_kind()
 identifier P;
 identifier F : script:python () { F in devfn };
 expression list ES;
+type T;
 position p;
 @@
+(
 P = F(ES);
+|
+T P = F(ES);
+)
 ...
 page_to_pfn@p(P)
 

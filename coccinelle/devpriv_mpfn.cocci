@@ -446,9 +446,14 @@ log(q, "decoding helper: devpriv_*_pfn_to_page()")
 identifier P;
 identifier F : script:python () { F in devfn };
 expression list ES;
+type T;
 position p;
 @@
+(
 P = F(ES);
+|
+T P = F(ES);
+)
 ...
 migrate_pfn@p(page_to_pfn(P))
 
@@ -461,9 +466,14 @@ devsite[site(p)] = page_kind()
 identifier P;
 identifier H =~ "^devpriv_(index|offset)_to_page$";
 expression list ES;
+type T;
 position p;
 @@
+(
 P = H(ES);
+|
+T P = H(ES);
+)
 ...
 migrate_pfn@p(page_to_pfn(P))
 
@@ -599,8 +609,13 @@ expression hraw_id.H;
 position hraw_id.p;
 expression hraw_mk.out;
 @@
+(
+- (H@p << PAGE_SHIFT)
++ out
+|
 - H@p << PAGE_SHIFT
 + out
+)
 
 @script:python depends on hraw@
 p << hraw_id.p;
@@ -689,16 +704,27 @@ note(p, "manual", "raw hmm pfn shifted into an address: for a device page use de
 // offsets together: devpriv_offset_to_page() in drm_pagemap, offsets from
 // the driver.
 @r_populate depends on !patch@
-identifier I, F;
+identifier I, FN;
+type T;
 position p;
 @@
-(
-* I.populate_devmem_pfn@p = F
-|
-* populate_devmem_pfn@p
-)
+T I = { ..., .populate_devmem_pfn = FN@p, ... };
 
 @script:python depends on report@
 p << r_populate.p;
+fname << r_populate.FN;
 @@
-note(p, "manual", "populate_devmem_pfn hands raw pfns to drm_pagemap, which calls pfn_to_page() and migrate_pfn() on them: convert helper and driver together (devpriv_offset_to_page(), devpriv_migrate_pfn())")
+note(p, "manual", "%s fills pfns that drm_pagemap turns into pages (pfn_to_page) and migrate pfns (migrate_pfn): after the port they are device-private offsets; convert the helper with the driver (devpriv_offset_to_page(), devpriv_migrate_pfn())" % fname)
+
+@r_populate_use depends on !patch exists@
+expression E, D, N, A, I;
+position p;
+@@
+E->populate_devmem_pfn(D, N, A)
+...
+* pfn_to_page@p(A[I])
+
+@script:python depends on report@
+p << r_populate_use.p;
+@@
+note(p, "manual", "pfn_to_page() of a pfn from populate_devmem_pfn: a device-private offset once the driver is ported (devpriv_offset_to_page())")

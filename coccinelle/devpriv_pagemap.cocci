@@ -502,12 +502,29 @@ p << cof.p;
 @@
 log(p, "container_of(devpriv_page_pagemap())")
 
+@done_cof@
+expression P, E;
+type T;
+identifier F;
+position p;
+@@
+(
+devpriv_is_devpriv_page(P) ? E : container_of@p(P->pgmap, T, F)
+|
+devpriv_is_devpriv_page(P) ? E : container_of@p(page_pgmap(P), T, F)
+)
+
+@script:python@
+p << done_cof.p;
+@@
+done.add(site(p))
+
 @cof_shared depends on patch@
 expression P;
 type T;
 identifier F : script:python () { is_shared(F) };
 fresh identifier DF = "devpriv_" ## F;
-position p;
+position p : script:python () { site(p) not in done };
 @@
 (
 - container_of@p(P->pgmap, T, F)

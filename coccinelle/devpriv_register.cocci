@@ -843,22 +843,48 @@ q << srel3.q;
 log(q, "release of the physical window removed")
 
 @done_reg@
-expression C, A, N, D;
+expression C, A, N;
 statement S1;
 position p;
 @@
-(
-if (C) S1 else { <... memremap_pages@p(A, N) ...> }
-|
-if (C) S1 else { <... devm_memremap_pages@p(D, A) ...> }
-|
-if (C) S1 else memunmap_pages@p(A);
-|
-if (C) S1 else devm_memunmap_pages@p(D, A);
-)
+if (C) S1 else { <+... memremap_pages@p(A, N) ...+> }
 
 @script:python@
 p << done_reg.p;
+@@
+done.add(site(p))
+
+@done_reg_devm@
+expression C, A, D;
+statement S1;
+position p;
+@@
+if (C) S1 else { <+... devm_memremap_pages@p(D, A) ...+> }
+
+@script:python@
+p << done_reg_devm.p;
+@@
+done.add(site(p))
+
+@done_unreg@
+expression C, A, A2;
+position p;
+@@
+if (C) devpriv_memunmap_pagemap(A2); else memunmap_pages@p(A);
+
+@script:python@
+p << done_unreg.p;
+@@
+done.add(site(p))
+
+@done_unreg_devm@
+expression C, A, A2, D, D2;
+position p;
+@@
+if (C) devm_devpriv_memunmap_pagemap(D2, A2); else devm_memunmap_pages@p(D, A);
+
+@script:python@
+p << done_unreg_devm.p;
 @@
 done.add(site(p))
 
