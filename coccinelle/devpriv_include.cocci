@@ -1,15 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 ///
-/// Include <devpriv/devpriv.h> in a file that uses libdevpriv, import the
-/// DEVPRIV symbol namespace in its module, and
-/// <devpriv/port-compat.h> in one that calls a helper the port provides
-/// until libdevpriv has it (devpriv_migrate_device_range()).
+/// Include <devpriv/devpriv.h> in a file that uses libdevpriv and import
+/// the DEVPRIV symbol namespace in its module.
 ///
 /// The conversion scripts run on all files of a driver at once, so they
 /// leave includes to this script, which scripts/devpriv-port runs on each
 /// file alone.  The header goes after <linux/memremap.h>, else after the
 /// first of <linux/hmm.h>, <linux/migrate.h>, <linux/mm.h>, else after
-/// the first <linux/...> include; port-compat.h right after it.
+/// the first <linux/...> include.
 ///
 // Confidence: High
 // Options: --no-includes --include-headers
@@ -34,77 +32,34 @@ struct devpriv_pagemap
 @@
 DEVPRIV_EAGER
 
-@uses_compat@
-@@
-devpriv_migrate_device_range(...)
-
 @has_inc@
 @@
 #include <devpriv/devpriv.h>
 
-@has_compat@
-@@
-#include <devpriv/port-compat.h>
-
-@inc1 depends on patch && !has_inc && !uses_compat && (uses || uses_type || uses_flag)@
+@inc1 depends on patch && !has_inc && (uses || uses_type || uses_flag)@
 @@
 #include <linux/memremap.h>
 +#include <devpriv/devpriv.h>
 
-@inc2 depends on patch && !has_inc && !uses_compat && !inc1 && (uses || uses_type || uses_flag)@
+@inc2 depends on patch && !has_inc && !inc1 && (uses || uses_type || uses_flag)@
 @@
 #include <linux/hmm.h>
 +#include <devpriv/devpriv.h>
 
-@inc3 depends on patch && !has_inc && !uses_compat && !inc1 && !inc2 && (uses || uses_type || uses_flag)@
+@inc3 depends on patch && !has_inc && !inc1 && !inc2 && (uses || uses_type || uses_flag)@
 @@
 #include <linux/migrate.h>
 +#include <devpriv/devpriv.h>
 
-@inc4 depends on patch && !has_inc && !uses_compat && !inc1 && !inc2 && !inc3 && (uses || uses_type || uses_flag)@
+@inc4 depends on patch && !has_inc && !inc1 && !inc2 && !inc3 && (uses || uses_type || uses_flag)@
 @@
 #include <linux/mm.h>
 +#include <devpriv/devpriv.h>
 
-@inc5 depends on patch && !has_inc && !uses_compat && !inc1 && !inc2 && !inc3 && !inc4 && (uses || uses_type || uses_flag)@
+@inc5 depends on patch && !has_inc && !inc1 && !inc2 && !inc3 && !inc4 && (uses || uses_type || uses_flag)@
 @@
 #include <linux/...>
 +#include <devpriv/devpriv.h>
-
-@inc1c depends on patch && !has_inc && uses_compat@
-@@
-#include <linux/memremap.h>
-+#include <devpriv/devpriv.h>
-+#include <devpriv/port-compat.h>
-
-@inc2c depends on patch && !has_inc && uses_compat && !inc1c@
-@@
-#include <linux/hmm.h>
-+#include <devpriv/devpriv.h>
-+#include <devpriv/port-compat.h>
-
-@inc3c depends on patch && !has_inc && uses_compat && !inc1c && !inc2c@
-@@
-#include <linux/migrate.h>
-+#include <devpriv/devpriv.h>
-+#include <devpriv/port-compat.h>
-
-@inc4c depends on patch && !has_inc && uses_compat && !inc1c && !inc2c && !inc3c@
-@@
-#include <linux/mm.h>
-+#include <devpriv/devpriv.h>
-+#include <devpriv/port-compat.h>
-
-@inc5c depends on patch && !has_inc && uses_compat && !inc1c && !inc2c && !inc3c && !inc4c@
-@@
-#include <linux/...>
-+#include <devpriv/devpriv.h>
-+#include <devpriv/port-compat.h>
-
-@compat depends on patch && uses_compat && !has_compat && has_inc@
-@@
-#include <devpriv/devpriv.h>
-+#include <devpriv/port-compat.h>
 
 // A module that uses devpriv.ko imports its symbol namespace; the file
 // with MODULE_LICENSE() is the one that declares the module.  A driver

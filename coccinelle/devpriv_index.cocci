@@ -886,7 +886,7 @@ log(p, "pfn_to_page() of a device number: devpriv_offset_to_page()")
 // =====================================================================
 // 5. Eviction of a range of device numbers.  migrate_device_range() of
 // Linux 6.1 takes pfns; devpriv_migrate_device_range() takes offsets and
-// walks the chunks (see coccinelle/compat/devpriv-port-compat.h).
+// walks the chunks of the pagemap.
 // =====================================================================
 
 @mdr_id@
