@@ -7,6 +7,7 @@
  */
 
 #include <linux/mm.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 
 #include "devpriv_test.h"
@@ -710,6 +711,7 @@ static void devpriv_translate_test_roundtrip(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dpgmap->nr_chunks, DIV_ROUND_UP(nr, cp));
 
 	for (i = 0; i < nr; i++) {
+		cond_resched();
 		dpt_expect_roundtrip(test, space, dpgmap, i);
 		/* pages of one chunk are one array */
 		if (i + 1 < nr && (i + 1) % cp)

@@ -17,6 +17,7 @@
 #include <linux/migrate.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
+#include <linux/sched.h>
 
 #include "devpriv_test.h"
 
@@ -120,8 +121,10 @@ static void devpriv_phys_test_lazy_chunk(struct kunit *test)
 		   chunk->offset);
 	dpt_expect_window(test, chunk);
 
-	for (i = 0; i < chunk->nr_pages; i++)
+	for (i = 0; i < chunk->nr_pages; i++) {
 		dpt_expect_phys_page(test, dpgmap, DPT_CP + i);
+		cond_resched();
+	}
 	KUNIT_EXPECT_NULL(test, devpriv_offset_to_page(dpgmap->base));
 	KUNIT_EXPECT_NULL(test, devpriv_index_to_page(dpgmap, 2 * DPT_CP));
 

@@ -10,6 +10,7 @@
 
 #include <linux/bitmap.h>
 #include <linux/log2.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 
 #include "devpriv_test.h"
@@ -118,6 +119,7 @@ static void devpriv_space_test_alloc_exact(struct kunit *test)
 		total += nr;
 		KUNIT_ASSERT_EQ(test, space->nr_allocated, total);
 		KUNIT_ASSERT_TRUE(test, devpriv_space_check(space));
+		cond_resched();
 	}
 	kunit_info(test, "%lu regions, %lu of %lu granules allocated\n",
 		   nr_regions, total, size);
@@ -134,6 +136,7 @@ static void devpriv_space_test_alloc_exact(struct kunit *test)
 		total -= regions[i].nr;
 		KUNIT_ASSERT_EQ(test, space->nr_allocated, total);
 		KUNIT_ASSERT_TRUE(test, devpriv_space_check(space));
+		cond_resched();
 	}
 	dpt_space_done(test, space);
 }
@@ -169,6 +172,7 @@ static void devpriv_space_test_alignment(struct kunit *test)
 			KUNIT_ASSERT_TRUE(test, devpriv_space_check(space));
 			devpriv_space_free(space, first, nr);
 			KUNIT_ASSERT_TRUE(test, devpriv_space_check(space));
+			cond_resched();
 		}
 		/* only granule 0 has the alignment of the whole space */
 		KUNIT_EXPECT_EQ(test, devpriv_space_alloc(space, 1, order, &first),
@@ -204,6 +208,7 @@ static void devpriv_space_test_split_merge(struct kunit *test)
 		KUNIT_ASSERT_LT(test, first, size);
 		KUNIT_ASSERT_TRUE(test, dpt_claim(owned, first, 1));
 		KUNIT_ASSERT_TRUE(test, devpriv_space_check(space));
+		cond_resched();
 	}
 	KUNIT_EXPECT_EQ(test, dpt_free_blocks(space, &max_order), 0UL);
 	KUNIT_EXPECT_EQ(test, devpriv_space_alloc(space, 1, 0, &first), -ENOSPC);
@@ -211,6 +216,7 @@ static void devpriv_space_test_split_merge(struct kunit *test)
 	for (g = 0; g < size; g += 2) {
 		devpriv_space_free(space, g, 1);
 		KUNIT_ASSERT_TRUE(test, devpriv_space_check(space));
+		cond_resched();
 	}
 	KUNIT_EXPECT_EQ(test, dpt_free_blocks(space, &max_order), size / 2);
 	KUNIT_EXPECT_EQ(test, max_order, 0);
@@ -227,6 +233,7 @@ static void devpriv_space_test_split_merge(struct kunit *test)
 	for (g = size - 1; g > 3; g -= 2) {
 		devpriv_space_free(space, g, 1);
 		KUNIT_ASSERT_TRUE(test, devpriv_space_check(space));
+		cond_resched();
 	}
 	dpt_space_done(test, space);
 }
@@ -290,7 +297,7 @@ static void devpriv_space_test_exhaustion(struct kunit *test)
  */
 static void devpriv_space_test_leftovers(struct kunit *test)
 {
-	const unsigned int order = 9;
+	const unsigned int order = 7;
 	const unsigned long size = 1UL << order;
 	struct devpriv_space *space = dpt_space_new(test, order);
 	unsigned long *owned, *singles, nr, first, i;
@@ -300,7 +307,7 @@ static void devpriv_space_test_leftovers(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, owned);
 	KUNIT_ASSERT_NOT_NULL(test, singles);
 
-	for (nr = 1; nr <= size; nr += nr < 40 ? 1 : 37) {
+	for (nr = 1; nr <= size; nr += nr < 20 ? 1 : 11) {
 		bitmap_zero(owned, size);
 		KUNIT_ASSERT_EQ(test, devpriv_space_alloc(space, nr, 0, &first), 0);
 		KUNIT_ASSERT_TRUE(test, dpt_claim(owned, first, nr));
@@ -311,14 +318,17 @@ static void devpriv_space_test_leftovers(struct kunit *test)
 			KUNIT_ASSERT_EQ(test, devpriv_space_alloc(space, 1, 0,
 								  &singles[i]), 0);
 			KUNIT_ASSERT_TRUE(test, dpt_claim(owned, singles[i], 1));
+			cond_resched();
 		}
 		KUNIT_EXPECT_EQ(test, devpriv_space_alloc(space, 1, 0, &singles[i]),
 				-ENOSPC);
 		KUNIT_ASSERT_EQ(test, space->nr_allocated, size);
 		KUNIT_ASSERT_TRUE(test, devpriv_space_check(space));
 		devpriv_space_free(space, first, nr);
-		for (i = 0; i < size - nr; i++)
+		for (i = 0; i < size - nr; i++) {
 			devpriv_space_free(space, singles[i], 1);
+			cond_resched();
+		}
 		KUNIT_ASSERT_TRUE(test, dpt_space_whole(space));
 	}
 	dpt_space_done(test, space);
