@@ -18,3 +18,8 @@ CFLAGS_$(devpriv-embed) += -DDEVPRIV_EMBED -I$(devpriv-dir)/libdevpriv
 
 $(obj)/$(devpriv-embed): $(devpriv-dir)/libdevpriv/embed.c FORCE
 	$(call if_changed_rule,cc_o_c)
+
+# kbuild derives KBUILD_MODNAME from the stem of its pattern rules; this
+# explicit rule has none, so name the module the object is linked into
+# (else debugfs and window names say devpriv_embed_<module>).
+$(obj)/$(devpriv-embed): __modname := $(basename $(lastword $(obj-m)))
