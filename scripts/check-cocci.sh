@@ -1,0 +1,270 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Check the Coccinelle ports (coccinelle/, scripts/devpriv-port):
+#
+#   parse-cocci:SCRIPT     spatch --parse-cocci accepts every script
+#   prelude                every script carries the same pagemap registry
+#   case:CASE              coccinelle/tests/CASE.c converts to CASE.res
+#   port:DRIVER            the 6.1 sources of test_hmm, nouveau, amdkfd and
+#                          powerpc uvmem convert with zero parse errors into
+#                          build/ports/DRIVER (never committed)
+#   idempotent:DRIVER      porting the converted sources again changes nothing
+#   compile:nouveau        the converted nouveau and amdkfd objects compile in
+#   compile:amdkfd         a configured 6.1 tree (see below)
+#   build:test_hmm         the converted test_hmm builds against the test
+#                          kernel and devpriv.ko (for the VM scenario
+#                          converted-test_hmm)
+#
+# One "ok NAME" or "not ok NAME: WHY" line per check, "# ..." lines for
+# information, and as the last line
+#   check-cocci: N passed, N failed[, N skipped]
+# Exit status 1 if any check failed.
+#
+# The compile tree: x86_64_defconfig + coccinelle/compile.config
+# (DEVICE_PRIVATE, DRM_NOUVEAU_SVM, HSA_AMD_SVM), modules_prepare only,
+# cached in $DEVPRIV_CACHE/cocci-build/<debian version>-<config sha> and
+# prepared on first use.  Converted objects are built out of tree (M=) in
+# a shadow of the driver directory (symlinks to the 6.1 sources, the
+# converted files as copies) under build/ports/.compile/.
+#
+# Options: -j N (parallel test cases, default 2), --no-tests, --no-build.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=scripts/env.sh
+source "$here/env.sh"
+cd "$DEVPRIV_ROOT"
+
+jobs=2
+do_tests=1
+do_build=1
+while [ $# -gt 0 ]; do
+	case $1 in
+	-j) jobs=$2; shift 2 ;;
+	--no-tests) do_tests=0; shift ;;
+	--no-build) do_build=0; shift ;;
+	*) echo "usage: $0 [-j N] [--no-tests] [--no-build]" >&2; exit 2 ;;
+	esac
+done
+
+pass=0
+fail=0
+skip=0
+ok() { echo "ok $1"; pass=$((pass + 1)); }
+notok() { echo "not ok $1: $2"; fail=$((fail + 1)); }
+skipped() { echo "ok $1 # SKIP $2"; skip=$((skip + 1)); }
+exec 3>&1
+info() { echo "# $*" >&3; }
+now() { date +%s; }
+t0=$(now)
+
+cocci=$DEVPRIV_ROOT/coccinelle
+ports=$DEVPRIV_ROOT/build/ports
+mkdir -p "$ports"
+
+if ! command -v spatch >/dev/null; then
+	notok spatch "spatch (coccinelle) is not installed"
+	echo "check-cocci: $pass passed, $fail failed"
+	exit 1
+fi
+
+# --- the scripts ---------------------------------------------------------
+for s in "$cocci"/devpriv_*.cocci; do
+	n=parse-cocci:$(basename "$s")
+	if out=$(spatch --parse-cocci "$s" 2>&1) && ! grep -q 'parse error' <<<"$out"; then
+		ok "$n"
+	else
+		notok "$n" "$(grep -m1 -A3 'error' <<<"$out" | tr '\n' ' ')"
+	fi
+	# a quote in a comment after a script rule breaks spatch's python
+	if grep -n "^//.*['\"]" "$s" | awk -F: '$1 > 30' | grep -q .; then
+		notok "comments:$(basename "$s")" "quote in a // comment below the header"
+	fi
+done
+if "$cocci/sync-prelude.sh" --check 2>/tmp/check-cocci-prelude.$$; then
+	ok prelude
+else
+	notok prelude "$(head -n 1 /tmp/check-cocci-prelude.$$)"
+fi
+rm -f /tmp/check-cocci-prelude.$$
+
+# --- test cases ------------------------------------------------------------
+if [ $do_tests = 1 ]; then
+	ts=$(now)
+	while IFS= read -r line; do
+		case $line in
+		"ok "*) ok "case:${line#ok }" ;;
+		"not ok "*) rest=${line#not ok }; notok "case:${rest%%:*}" "${rest#*: }" ;;
+		"tests: "*) ;;
+		*) echo "$line" ;;
+		esac
+	done < <("$cocci/tests/run-tests.sh" -j "$jobs" 2>&1)
+	info "test cases: $(( $(now) - ts )) s"
+fi
+
+# --- the real 6.1 sources ---------------------------------------------------
+if [ ! -d "$KSRC/lib" ]; then
+	for d in test_hmm nouveau amdkfd powerpc_uvmem; do
+		skipped "port:$d" "no extracted kernel source at $KSRC (scripts/install-deps.sh)"
+	done
+	do_build=0
+else
+	declare -A srcs=(
+		[test_hmm]="lib/test_hmm.c"
+		[nouveau]="drivers/gpu/drm/nouveau/nouveau_dmem.c drivers/gpu/drm/nouveau/nouveau_svm.c"
+		[amdkfd]="drivers/gpu/drm/amd/amdkfd/kfd_migrate.c drivers/gpu/drm/amd/amdkfd/kfd_svm.c drivers/gpu/drm/amd/amdkfd/kfd_priv.h drivers/gpu/drm/amd/amdkfd/kfd_svm.h drivers/gpu/drm/amd/amdkfd/kfd_migrate.h"
+		[powerpc_uvmem]="arch/powerpc/kvm/book3s_hv_uvmem.c"
+	)
+	for d in test_hmm nouveau amdkfd powerpc_uvmem; do
+		ts=$(now)
+		files=()
+		for f in ${srcs[$d]}; do files+=("$KSRC/$f"); done
+		rm -rf "${ports:?}/$d"
+		out=$("$DEVPRIV_ROOT/scripts/devpriv-port" -o "$ports/$d" "${files[@]}" 2>&1)
+		rc=$?
+		echo "$out" >"$ports/$d.report"
+		sums=$(grep -E ': [0-9]+ converted, [0-9]+ manual' <<<"$out")
+		conv=$(awk '{ s += $2 } END { print s + 0 }' <<<"$sums")
+		man=$(awk '{ s += $4 } END { print s + 0 }' <<<"$sums")
+		perr=$(awk '{ s += $6 } END { print s + 0 }' <<<"$sums")
+		info "$d: $conv sites converted, $man manual, $perr parse errors ($(( $(now) - ts )) s, report in build/ports/$d.report)"
+		if [ $rc -ne 0 ]; then
+			notok "port:$d" "devpriv-port failed: $(tail -n 1 <<<"$out")"
+		elif [ "$perr" != 0 ] || grep -q ' ? parse errors' <<<"$out"; then
+			notok "port:$d" "parse errors: $(grep -v ' 0 parse errors' <<<"$sums" | head -n 1)"
+		else
+			ok "port:$d"
+		fi
+		# idempotence: the converted files ported again stay as they are
+		again=$(mktemp -d)
+		cp "$ports/$d"/*.[ch] "$again/"
+		"$DEVPRIV_ROOT/scripts/devpriv-port" --in-place "$again"/*.[ch] >/dev/null 2>&1
+		bad=""
+		for f in "$again"/*.[ch]; do
+			cmp -s "$f" "$ports/$d/$(basename "$f")" || bad="$bad $(basename "$f")"
+		done
+		rm -rf "$again"
+		if [ -z "$bad" ]; then ok "idempotent:$d"; else notok "idempotent:$d" "a second run changes$bad"; fi
+	done
+fi
+
+# --- compile the converted objects ------------------------------------------
+# prepare_tree: print the prepared compile tree, or fail
+prepare_tree() {
+	local sha tree
+	sha=$(sha256sum "$cocci/compile.config" | cut -c1-12)
+	tree=$DEVPRIV_CACHE/cocci-build/${KSRC_DEBVER//:/+}-$sha
+	if [ ! -f "$tree/.devpriv-prepared" ]; then
+		info "preparing the compile tree $tree (first use)"
+		rm -rf "$tree"
+		mkdir -p "$tree"
+		(
+			cd "$KSRC" &&
+			make -s O="$tree" x86_64_defconfig &&
+			./scripts/kconfig/merge_config.sh -m -O "$tree" "$tree/.config" \
+				"$cocci/compile.config" >/dev/null &&
+			make -s O="$tree" olddefconfig &&
+			make -s O="$tree" -j2 modules_prepare
+		) >"$tree.log" 2>&1 || return 1
+		# every option of the fragment must have survived olddefconfig
+		while IFS= read -r opt; do
+			grep -qx "$opt" "$tree/.config" || { echo "missing $opt" >>"$tree.log"; return 1; }
+		done < <(grep '^CONFIG_' "$cocci/compile.config")
+		touch "$tree/.devpriv-prepared"
+	fi
+	echo "$tree"
+}
+
+# conftest_dir TREE: the capability header of libdevpriv for TREE
+conftest_dir() {
+	local tree=$1 d=$ports/.compile/conftest
+	rm -rf "$d"
+	mkdir -p "$d"
+	printf '%s\n' "obj-m := conftest_dummy.o" "conftest_dummy-y := dummy.o" \
+		"include $DEVPRIV_ROOT/libdevpriv/devpriv.mk" >"$d/Kbuild"
+	echo "static int __maybe_unused devpriv_dummy;" >"$d/dummy.c"
+	make -s -C "$tree" M="$d" dummy.o >"$d/make.log" 2>&1 || return 1
+	[ -f "$d/generated/devpriv-conftest.h" ] || return 1
+	echo "$d/generated"
+}
+
+# compile_port NAME TREE GEN SUBDIR(relative to KSRC) M-SUBDIR MAKEVARS TARGETS...
+compile_port() {
+	local name=$1 tree=$2 gen=$3 sub=$4 msub=$5 vars=$6 shadow f ts
+	shift 6
+	ts=$(now)
+	shadow=$ports/.compile/$name
+	rm -rf "$shadow"
+	mkdir -p "$shadow"
+	cp -as "$KSRC/$sub/." "$shadow/"
+	for f in "$ports/$name"/*.[ch]; do
+		rel=$(find "$KSRC/$sub" -name "$(basename "$f")" -printf '%P\n' | head -n 1)
+		[ -n "$rel" ] || continue
+		rm -f "$shadow/$rel"
+		cp "$f" "$shadow/$rel"
+	done
+	# shellcheck disable=SC2086
+	if make -C "$tree" M="$shadow/$msub" $vars \
+		KCFLAGS="-I$DEVPRIV_ROOT/include -I$gen" "$@" \
+		>"$ports/.compile/$name.log" 2>&1; then
+		ok "compile:$name"
+	else
+		notok "compile:$name" "$(grep -m1 -E 'error|Error' "$ports/.compile/$name.log") (log: build/ports/.compile/$name.log)"
+	fi
+	info "compile:$name: $(( $(now) - ts )) s"
+}
+
+if [ $do_build = 1 ]; then
+	ts=$(now)
+	if ! tree=$(prepare_tree); then
+		notok compile-tree "preparing the compile tree failed (see $DEVPRIV_CACHE/cocci-build/*.log)"
+	elif ! gen=$(conftest_dir "$tree"); then
+		notok compile-tree "libdevpriv conftest failed (build/ports/.compile/conftest/make.log)"
+	else
+		info "compile tree: $tree ($(( $(now) - ts )) s)"
+		compile_port nouveau "$tree" "$gen" drivers/gpu/drm/nouveau . \
+			"NOUVEAU_PATH=" nouveau_dmem.o nouveau_svm.o
+		compile_port amdkfd "$tree" "$gen" drivers/gpu/drm/amd amdgpu \
+			"FULL_AMD_PATH=$ports/.compile/amdkfd" \
+			../amdkfd/kfd_migrate.o ../amdkfd/kfd_svm.o
+	fi
+	if command -v powerpc64le-linux-gnu-gcc >/dev/null; then
+		info "a powerpc cross compiler exists, but compile:powerpc_uvmem is not wired up"
+	else
+		info "powerpc_uvmem is converted and parse-checked only: no powerpc cross compiler"
+	fi
+
+	# the converted test_hmm against the test kernel and devpriv.ko
+	symvers=$DEVPRIV_ROOT/Module.symvers
+	if [ ! -f "$KBUILD/.devpriv-stamp" ]; then
+		skipped build:test_hmm "test kernel not built (make kernel)"
+	elif ! grep -q devpriv_memremap_pagemap "$symvers" 2>/dev/null; then
+		skipped build:test_hmm "devpriv.ko not built against the test kernel (make modules)"
+	else
+		ts=$(now)
+		d=$ports/test_hmm
+		cp "$KSRC/lib/test_hmm_uapi.h" "$d/"
+		printf '%s\n' \
+			"# Generated by scripts/check-cocci.sh: the converted lib/test_hmm.c on devpriv.ko." \
+			"obj-m := test_hmm.o" \
+			"include $DEVPRIV_ROOT/libdevpriv/devpriv.mk" \
+			"\$(obj)/test_hmm.o: \$(devpriv-conftest)" >"$d/Kbuild"
+		if make -C "$KBUILD" M="$d" KBUILD_EXTRA_SYMBOLS="$symvers" modules \
+			>"$d/make.log" 2>&1 && [ -f "$d/test_hmm.ko" ] &&
+		   ! grep -q 'WARNING: modpost' "$d/make.log"; then
+			ok build:test_hmm
+		else
+			notok build:test_hmm "$(grep -m1 -E 'error|WARNING' "$d/make.log") (log: build/ports/test_hmm/make.log)"
+		fi
+		info "build:test_hmm: $(( $(now) - ts )) s; VM: tests/vm/run-scenario.sh converted-test_hmm"
+	fi
+fi
+
+info "total $(( $(now) - t0 )) s"
+if [ $skip -gt 0 ]; then
+	echo "check-cocci: $pass passed, $fail failed, $skip skipped"
+else
+	echo "check-cocci: $pass passed, $fail failed"
+fi
+[ $fail -eq 0 ]
