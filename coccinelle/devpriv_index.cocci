@@ -883,6 +883,60 @@ p << pp_id.p;
 @@
 log(p, "pfn_to_page() of a device number: devpriv_offset_to_page()")
 
+// A device number turned into a migrate pfn with migrate_pfn(): the
+// migrate pfn must name the page, which devpriv_migrate_pfn() of the
+// page of the offset does (amdkfd: dst[i] = addr_to_pfn(); ...;
+// dst[i] = migrate_pfn(dst[i])).
+@done_mn@
+expression C, E1, X;
+position p;
+@@
+C ? E1 : migrate_pfn@p(X)
+
+@script:python@
+p << done_mn.p;
+@@
+done.add(site(p))
+
+@mn_id exists@
+expression X, E, E2;
+position p : script:python () { site(p) not in done };
+@@
+X = E;
+... when != X = E2
+migrate_pfn@p(X)
+
+@script:python mn_mk@
+x << mn_id.X;
+e << mn_id.E;
+p << mn_id.p;
+out;
+@@
+k = devnum(e, p[0].current_element)
+xs = str(x)
+r = None
+if k and k[0] == "private":
+    r = "devpriv_migrate_pfn(devpriv_offset_to_page(%s))" % xs
+elif k and cond_type(k):
+    r = "(%s == MEMORY_DEVICE_PRIVATE ? devpriv_migrate_pfn(devpriv_offset_to_page(%s)) : migrate_pfn(%s))" % (cond_type(k), xs, xs)
+if r is None or not first("mn", p):
+    cocci.include_match(False)
+else:
+    coccinelle.out = cocci.make_expr(r)
+
+@mn depends on patch@
+expression mn_id.X;
+position mn_id.p;
+expression mn_mk.out;
+@@
+- migrate_pfn@p(X)
++ out
+
+@script:python depends on mn@
+p << mn_id.p;
+@@
+log(p, "migrate pfn of a device number: devpriv_migrate_pfn() of its page")
+
 // =====================================================================
 // 5. Eviction of a range of device numbers.  migrate_device_range() of
 // Linux 6.1 takes pfns; devpriv_migrate_device_range() takes offsets and

@@ -654,9 +654,20 @@ note(p, "convert", "migrate pfn of a device page: devpriv_migrate_pfn()")
 
 // A migrate pfn made from a number, not a page: if the number is a
 // device number it must become devpriv_migrate_pfn(page of the number).
+@done_raw@
+expression C, E1, X;
+position p;
+@@
+C ? E1 : migrate_pfn@p(X)
+
+@script:python@
+p << done_raw.p;
+@@
+done.add(site(p))
+
 @r_raw depends on !patch@
 expression X;
-position p;
+position p : script:python () { site(p) not in done };
 @@
 (
  migrate_pfn(page_to_pfn(...))
