@@ -70,8 +70,8 @@ if ! command -v spatch >/dev/null; then
 fi
 
 # --- the scripts ---------------------------------------------------------
-for s in "$cocci"/devpriv_*.cocci; do
-	n=parse-cocci:$(basename "$s")
+for s in "$cocci"/devpriv_*.cocci "$cocci"/drivers/*.cocci; do
+	n=parse-cocci:${s#"$cocci"/}
 	if out=$(spatch --parse-cocci "$s" 2>&1) && ! grep -q 'parse error' <<<"$out"; then
 		ok "$n"
 	else
