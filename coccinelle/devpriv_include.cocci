@@ -37,26 +37,31 @@ DEVPRIV_EAGER
 #include <devpriv/devpriv.h>
 
 @inc1 depends on patch && !has_inc && (uses || uses_type || uses_flag)@
+// Safe: only adds the header that declares what the file already uses
 @@
 #include <linux/memremap.h>
 +#include <devpriv/devpriv.h>
 
 @inc2 depends on patch && !has_inc && !inc1 && (uses || uses_type || uses_flag)@
+// Safe: as inc1, where <linux/memremap.h> is not included
 @@
 #include <linux/hmm.h>
 +#include <devpriv/devpriv.h>
 
 @inc3 depends on patch && !has_inc && !inc1 && !inc2 && (uses || uses_type || uses_flag)@
+// Safe: as inc1
 @@
 #include <linux/migrate.h>
 +#include <devpriv/devpriv.h>
 
 @inc4 depends on patch && !has_inc && !inc1 && !inc2 && !inc3 && (uses || uses_type || uses_flag)@
+// Safe: as inc1
 @@
 #include <linux/mm.h>
 +#include <devpriv/devpriv.h>
 
 @inc5 depends on patch && !has_inc && !inc1 && !inc2 && !inc3 && !inc4 && (uses || uses_type || uses_flag)@
+// Safe: as inc1, after the first <linux/...> include
 @@
 #include <linux/...>
 +#include <devpriv/devpriv.h>

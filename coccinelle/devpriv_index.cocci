@@ -455,6 +455,8 @@ else:
     coccinelle.base = cocci.make_expr(member(b, sep, "base"))
 
 @h_start_rw depends on patch@
+// Safe: base is the offset of range.start: range.start >> PAGE_SHIFT of the
+//   old pagemap and base of the new one name the same first page
 expression h_start.R;
 expression h_start_mk.base;
 position h_start.q;
@@ -495,6 +497,8 @@ else:
     coccinelle.nr = cocci.make_expr(member(b, sep, "nr_pages"))
 
 @h_end_rw depends on patch@
+// Safe: the last page of a devpriv pagemap is base + nr_pages - 1, as
+//   range.end named the last byte of the window
 expression h_end.R;
 expression h_end_mk.base, h_end_mk.nr;
 position h_end.q;
@@ -533,6 +537,7 @@ else:
     coccinelle.nr = cocci.make_expr(member(b, sep, "nr_pages"))
 
 @h_len_rw depends on patch@
+// Safe: the window was exactly nr_pages pages long
 expression h_len.R;
 expression h_len_mk.nr;
 position h_len.q;
@@ -802,6 +807,8 @@ p << in_mpfn.p;
 mpfnsite.add(site(p))
 
 @tp depends on patch@
+// Safe: the site is proven to take the number of a device page (see the
+//   evidence rules above); its number is now an offset
 expression P;
 position p : script:python () { devsite.get(site(p)) == "private" and site(p) not in mpfnsite };
 @@
@@ -814,6 +821,8 @@ p << tp.p;
 log(p, "page_to_pfn() of a device page: devpriv_page_to_offset()")
 
 @tp_shared depends on patch@
+// Safe: devpriv_is_devpriv_page() is exact and does not warn; coherent and
+//   foreign pages keep page_to_pfn()
 expression P;
 position p : script:python () { devsite.get(site(p)) == "shared" and site(p) not in mpfnsite and site(p) not in done };
 @@
@@ -871,6 +880,9 @@ else:
     coccinelle.out = cocci.make_expr(r)
 
 @pp depends on patch@
+// Safe: the number is derived from a pagemap base (or its page is used as a
+//   device page), so it is an offset; in shared code the pagemap type picks
+//   the branch
 expression pp_id.X;
 position pp_id.p;
 expression pp_mk.out;
@@ -925,6 +937,8 @@ else:
     coccinelle.out = cocci.make_expr(r)
 
 @mn depends on patch@
+// Safe: a migrate pfn must name the page; devpriv_migrate_pfn() encodes the
+//   page of the offset
 expression mn_id.X;
 position mn_id.p;
 expression mn_mk.out;
@@ -961,6 +975,9 @@ else:
     cocci.include_match(False)
 
 @mdr depends on patch@
+// Safe: the numbers are offsets of a private pagemap;
+//   devpriv_migrate_device_range() walks its chunks with the same src_pfns
+//   contract
 expression mdr_id.S, mdr_id.X, mdr_id.N;
 position mdr_id.p;
 expression mdr_mk.dummy;
@@ -991,6 +1008,8 @@ else:
     cocci.include_match(False)
 
 @mdr_s depends on patch@
+// Safe: as mdr for the private type; the coherent branch keeps
+//   migrate_device_range() on pfns
 expression mdr_sid.S, mdr_sid.X, mdr_sid.N;
 position mdr_sid.p;
 expression mdr_smk.ty;
@@ -1028,6 +1047,8 @@ else:
     coccinelle.addr = cocci.make_expr(ref_addr(b, sep))
 
 @ix depends on patch@
+// Safe: an offset minus the base of its own pagemap is its index, base plus
+//   an index is the offset of that index
 expression ix_id.B;
 expression ix_mk.addr;
 expression P, I;

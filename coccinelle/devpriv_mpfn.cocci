@@ -520,6 +520,9 @@ p << done_enc.p;
 done.add(site(p))
 
 @enc depends on patch@
+// Safe: the page is proven to be a device page of the driver;
+//   devpriv_migrate_pfn() encodes it with MIGRATE_PFN_VALID as
+//   migrate_pfn(page_to_pfn()) did
 expression P;
 position p : script:python () { devsite.get(site(p)) == "private" };
 @@
@@ -532,6 +535,8 @@ p << enc.p;
 log(p, "migrate pfn of a device page: devpriv_migrate_pfn()")
 
 @enc_shared depends on patch@
+// Safe: devpriv_is_devpriv_page() is exact; other pages keep
+//   migrate_pfn(page_to_pfn())
 expression P;
 position p : script:python () { devsite.get(site(p)) == "shared" and site(p) not in done };
 @@
@@ -558,6 +563,8 @@ q << enc_off.q;
 log(q, "migrate pfn of a device page: devpriv_migrate_pfn()")
 
 @enc_offvar depends on patch exists@
+// Safe: V holds an offset, not a pfn, since devpriv_index.cocci ran; encode
+//   the page of that offset
 identifier V;
 expression P, E;
 position q;
@@ -605,6 +612,8 @@ else:
     coccinelle.out = cocci.make_expr("(devpriv_page_to_offset(%s) << PAGE_SHIFT)" % pv)
 
 @hraw depends on patch@
+// Safe: inside the branch the page is a device page; the shift of its hmm
+//   pfn was its pfn, now its offset
 expression hraw_id.H;
 position hraw_id.p;
 expression hraw_mk.out;

@@ -441,6 +441,7 @@ f << sibling.F;
 log(p, "member %s: devpriv_%s sibling for the private branch" % (f, f))
 
 @var depends on patch@
+// Safe: the variable is only registered as device-private memory
 identifier V : script:python () { is_private(V) };
 position p;
 @@
@@ -520,6 +521,7 @@ p << done_cof.p;
 done.add(site(p))
 
 @cof_shared depends on patch@
+// Safe: devpriv_is_devpriv_page() tells the two members apart exactly
 expression P;
 type T;
 identifier F : script:python () { is_shared(F) };

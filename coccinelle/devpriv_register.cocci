@@ -515,6 +515,8 @@ q << fields.q;
 log(q, "dev_pagemap-only field assignment removed")
 
 @flags0 depends on patch@
+// Safe: dev_pagemap flags have no meaning for a devpriv_pagemap; 0 is the
+//   default
 expression L : script:python () { member_kind(L, ("flags",)) == "private" };
 position q;
 @@
@@ -586,6 +588,8 @@ regvars.add(x)
 log(q, "registration: devpriv_memremap_pagemap()")
 
 @rc1 depends on patch@
+// Safe: the error variable gets the same error code PTR_ERR() would have
+//   given it, before any use
 expression A : script:python () { addr_kind(A) == "private" };
 expression N, E, D;
 identifier X;
@@ -616,6 +620,8 @@ regvars.add(x)
 log(q, "registration: devpriv_memremap_pagemap()")
 
 @rc2 depends on patch@
+// Safe: as rc1; memremap_pages() never returned NULL, so the -EFAULT branch
+//   was dead
 expression A : script:python () { addr_kind(A) == "private" };
 expression N, E, C, D;
 identifier X;
@@ -689,6 +695,7 @@ q << td.q;
 log(q, "teardown: devpriv_memunmap_pagemap()")
 
 @tdrel depends on patch@
+// Safe: the window of a devpriv pagemap is never requested by the driver
 expression S : script:python () { member_kind(S, ("range.start",)) == "private" };
 expression L, D;
 position q;
@@ -761,6 +768,7 @@ q << srel.q;
 log(q, "release of the physical window removed")
 
 @srel_b depends on patch@
+// Safe: as srel, for a release without condition
 identifier sreq.res;
 expression A, D;
 position q;
@@ -777,6 +785,8 @@ q << srel_b.q;
 log(q, "release of the physical window removed")
 
 @sreq_rm depends on patch exists@
+// Safe: the private branch no longer needs a window; the sibling gets its
+//   size
 position q;
 identifier sreq.res;
 expression sreq.SIZE, sreq.NAME, sreq.D, sreq.R;
@@ -827,6 +837,7 @@ q << srel2.q;
 log(q, "release of the physical window removed")
 
 @srel3 depends on patch@
+// Safe: as srel2, for a release without condition
 expression S : script:python () { member_kind(S, ("range.start",)) == "shared" };
 expression L, D;
 position q;
@@ -923,6 +934,9 @@ else:
     coccinelle.rgend = cocci.make_expr(member(b, sep, "range.end"))
 
 @sreg1 depends on patch@
+// Safe: the coherent branch runs the original code; the private branch
+//   registers the sibling with the ops and owner of the dev_pagemap and
+//   reports errors through the same variable and path
 expression sreg_id.A, sreg_id.N;
 identifier sreg_id.X;
 position sreg_id.q;
@@ -962,6 +976,7 @@ q << sreg_id.q;
 log(q, "registration: private branch through devpriv_memremap_pagemap()")
 
 @sreg2 depends on patch && !sreg1@
+// Safe: as sreg1; ERR_PTR(0) is NULL, which IS_ERR() accepts
 expression sreg_id.A, sreg_id.N, sreg_id.D;
 identifier sreg_id.X;
 position q;
@@ -1029,6 +1044,7 @@ else:
     coccinelle.dpg = cocci.make_expr(sibling(t))
 
 @std_rw depends on patch@
+// Safe: each branch undoes its own registration
 expression std_id.A, std_id.D;
 position std_id.q;
 expression std_mk.pgtype, std_mk.dpg;

@@ -74,6 +74,7 @@ else:
     cocci.include_match(False)
 
 @calls depends on patch && every_caller@
+// Safe: every caller has the adev the number was made from (every_caller)
 identifier caller.adev;
 expression P, N;
 @@
@@ -81,6 +82,8 @@ expression P, N;
 + svm_migrate_get_vram_page(adev, P, N)
 
 @def depends on patch && calls@
+// Safe: the type of the pagemap of adev is the type of the pagemap the
+//   number belongs to
 identifier prange, pfn, page;
 type T;
 @@
