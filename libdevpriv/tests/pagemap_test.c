@@ -475,6 +475,32 @@ static void devpriv_pagemap_test_lazy_failure(struct kunit *test)
 	dpt_space_done(test, space);
 }
 
+/*
+ * The same structure registered again after unregistration, without being
+ * zeroed, as a driver rebinding would: population works each time.
+ */
+static void devpriv_pagemap_test_reregister(struct kunit *test)
+{
+	struct devpriv_space *space = dpt_space_new(test, 6);
+	struct dpt_pagemap *tp = dpt_pagemap_new(test, 2 * DPT_CP, DPT_CO, 0);
+	struct devpriv_pagemap *dpgmap = &tp->dpgmap;
+	int round;
+
+	for (round = 0; round < 3; round++) {
+		KUNIT_ASSERT_EQ(test, dpt_register(tp, space, &dpt_backend), 0);
+		KUNIT_EXPECT_EQ(test, dpgmap->nr_populated, 0UL);
+		KUNIT_EXPECT_EQ_MSG(test, devpriv_pagemap_populate(dpgmap, DPT_CP, 1), 0,
+				    "round %d", round);
+		KUNIT_EXPECT_EQ(test, dpgmap->nr_populated, 1UL);
+		KUNIT_EXPECT_NOT_NULL(test, devpriv_index_to_page(dpgmap, DPT_CP));
+		devpriv_memunmap_pagemap(dpgmap);
+		dpt_expect_unregistered(test, tp);
+		KUNIT_EXPECT_TRUE(test, dpt_space_whole(space));
+	}
+	KUNIT_EXPECT_EQ(test, atomic_read(&tp->nr_populate), 3);
+	dpt_space_done(test, space);
+}
+
 /* A full space refuses a pagemap, and takes it once room is made. */
 static void devpriv_pagemap_test_space_full(struct kunit *test)
 {
@@ -625,6 +651,7 @@ static struct kunit_case devpriv_pagemap_test_cases[] = {
 	KUNIT_CASE(devpriv_pagemap_test_lazy_failure),
 	KUNIT_CASE_PARAM(devpriv_pagemap_test_fault, dpt_core_fault_gen_params),
 	KUNIT_CASE(devpriv_pagemap_test_insert_failure),
+	KUNIT_CASE(devpriv_pagemap_test_reregister),
 	KUNIT_CASE(devpriv_pagemap_test_space_full),
 	KUNIT_CASE_PARAM(devpriv_pagemap_test_alignment, dpt_align_gen_params),
 	KUNIT_CASE(devpriv_pagemap_test_ops_forwarding),

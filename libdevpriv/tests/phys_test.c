@@ -12,6 +12,7 @@
  * backend's forced failures.
  */
 
+#include <linux/device.h>
 #include <linux/ioport.h>
 #include <linux/memremap.h>
 #include <linux/migrate.h>
@@ -288,6 +289,39 @@ static void devpriv_phys_test_fallback(struct kunit *test)
 	devpriv_memunmap_pagemap(&tp->dpgmap);
 }
 
+/*
+ * The managed variants: pagemaps registered against a device go with it;
+ * one can be released early; a refused managed registration leaves no
+ * action behind.
+ */
+static void devpriv_phys_test_devm(struct kunit *test)
+{
+	struct dpt_pagemap *a = dpt_pagemap_new(test, DPT_CP, DPT_CO, DEVPRIV_EAGER);
+	struct dpt_pagemap *b = dpt_pagemap_new(test, 2 * DPT_CP, DPT_CO, 0);
+	unsigned int windows = dpt_phys_windows();
+	struct device *dev;
+
+	dev = root_device_register("devpriv_kunit");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+	KUNIT_EXPECT_EQ(test, devm_devpriv_memremap_pagemap(dev, &a->dpgmap,
+							    NUMA_NO_NODE), 0);
+	KUNIT_EXPECT_EQ(test, devm_devpriv_memremap_pagemap(dev, &b->dpgmap,
+							    NUMA_NO_NODE), 0);
+	KUNIT_EXPECT_EQ(test, devpriv_pagemap_populate(&b->dpgmap, 0, 1), 0);
+	KUNIT_EXPECT_EQ(test, dpt_phys_windows(), windows + 2);
+
+	devm_devpriv_memunmap_pagemap(dev, &a->dpgmap);
+	KUNIT_EXPECT_NULL(test, a->dpgmap.space);
+	KUNIT_EXPECT_NOT_NULL(test, b->dpgmap.space);
+	KUNIT_EXPECT_EQ(test, dpt_phys_windows(), windows + 1);
+	KUNIT_EXPECT_EQ(test, devm_devpriv_memremap_pagemap(dev, &b->dpgmap,
+							    NUMA_NO_NODE), -EBUSY);
+
+	root_device_unregister(dev);
+	KUNIT_EXPECT_NULL(test, b->dpgmap.space);
+	KUNIT_EXPECT_EQ(test, dpt_phys_windows(), windows);
+}
+
 /* Last: what the suite registered in the global space is gone again. */
 static void devpriv_phys_test_space_whole(struct kunit *test)
 {
@@ -310,6 +344,7 @@ static struct kunit_case devpriv_phys_test_cases[] = {
 	KUNIT_CASE(devpriv_phys_test_page_free),
 	KUNIT_CASE_PARAM(devpriv_phys_test_fault, dpt_phys_fault_gen_params),
 	KUNIT_CASE(devpriv_phys_test_fallback),
+	KUNIT_CASE(devpriv_phys_test_devm),
 	KUNIT_CASE(devpriv_phys_test_space_whole),
 	{}
 };

@@ -481,10 +481,73 @@ static void devpriv_stress_test_shared_populate(struct kunit *test)
 	dpt_space_done(test, st->space);
 }
 
+/* Populate random ranges until the pagemap goes away under it. */
+static void dpt_stress_racer_fn(struct dpt_worker *w)
+{
+	struct dpt_stress *st = w->st;
+	struct devpriv_pagemap *dpgmap = &st->tp->dpgmap;
+	unsigned long nr_pages = dpgmap->nr_pages;
+
+	while (!READ_ONCE(st->stop)) {
+		unsigned long first = dpt_rnd_range(&w->rnd, 0, nr_pages - 1);
+		unsigned long n = dpt_rnd_range(&w->rnd, 1, nr_pages - first);
+		int err = devpriv_pagemap_populate(dpgmap, first, n);
+
+		w->rounds++;
+		/* unregistering (-ENODEV) or unregistered (-EINVAL) */
+		if (err == -ENODEV || err == -EINVAL)
+			break;
+		if (err)
+			dpt_stress_error(st, "populate %lu+%lu: %d", first, n, err);
+		cond_resched();
+	}
+}
+
+/*
+ * Unregistration while two threads populate: populate sees the pagemap
+ * whole, unregistering or gone, and nothing it populated survives.
+ */
+static void devpriv_stress_test_unregister_race(struct kunit *test)
+{
+	struct dpt_stress *st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
+	struct dpt_worker *w = kunit_kcalloc(test, 2, sizeof(*w), GFP_KERNEL);
+	unsigned long rounds = 0;
+	unsigned int n, i;
+	int iter;
+
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	dpt_stress_init(test, st, 6, ULONG_MAX);
+	for (iter = 0; iter < 12 && !atomic_read(&st->errors); iter++) {
+		struct dpt_pagemap *tp = dpt_pagemap_new(test, 8 * DPT_CP, DPT_CO, 0);
+
+		KUNIT_ASSERT_EQ(test, dpt_register(tp, st->space, &dpt_backend), 0);
+		st->tp = tp;
+		WRITE_ONCE(st->stop, false);
+		n = dpt_stress_start(test, st, w, 2, dpt_stress_racer_fn, 2 * iter);
+		usleep_range(100, 100 + 1000 * iter);
+		devpriv_memunmap_pagemap(&tp->dpgmap);
+		WRITE_ONCE(st->stop, true);
+		dpt_stress_wait(w, n);
+		KUNIT_ASSERT_EQ(test, n, 2U);
+		for (i = 0; i < n; i++)
+			rounds += w[i].rounds;
+		KUNIT_EXPECT_EQ(test, atomic_read(&tp->nr_live), 0);
+		KUNIT_EXPECT_EQ(test, atomic_read(&tp->nr_bad), 0);
+		KUNIT_EXPECT_NULL(test, tp->dpgmap.space);
+		KUNIT_EXPECT_TRUE(test, dpt_space_whole(st->space));
+	}
+	kunit_info(test, "%d unregistrations, %lu populate calls\n", iter, rounds);
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&st->errors), 0, "first: %s",
+			    st->first_error);
+	dpt_space_done(test, st->space);
+}
+
 static struct kunit_case devpriv_stress_test_cases[] = {
 	KUNIT_CASE(devpriv_stress_test_space),
 	KUNIT_CASE(devpriv_stress_test_pagemaps),
 	KUNIT_CASE(devpriv_stress_test_shared_populate),
+	KUNIT_CASE(devpriv_stress_test_unregister_race),
 	{}
 };
 
