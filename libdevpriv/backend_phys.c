@@ -42,6 +42,8 @@
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
 
 #include "internal.h"
 
@@ -65,8 +67,43 @@ static const char * const devpriv_placement_names[] = {
  * Which policies populate may use: "auto" tries iomem first; "iomem" and
  * "above" restrict to one, for tests of each path on any machine.
  */
-static char *devpriv_placement = "auto";
-module_param(devpriv_placement, charp, 0644);
+enum devpriv_placement_mode {
+	DEVPRIV_PLACEMENT_AUTO,
+	DEVPRIV_PLACEMENT_IOMEM,
+	DEVPRIV_PLACEMENT_ABOVE,
+};
+
+static const char * const devpriv_placement_modes[] = {
+	[DEVPRIV_PLACEMENT_AUTO] = "auto",
+	[DEVPRIV_PLACEMENT_IOMEM] = "iomem",
+	[DEVPRIV_PLACEMENT_ABOVE] = "above",
+};
+
+static int devpriv_placement_mode;
+
+/* sysfs writes end in a newline: match like sysfs_streq(), refuse others */
+static int devpriv_placement_set(const char *val, const struct kernel_param *kp)
+{
+	int mode = sysfs_match_string(devpriv_placement_modes, val);
+
+	if (mode < 0)
+		return mode;
+	WRITE_ONCE(devpriv_placement_mode, mode);
+	return 0;
+}
+
+static int devpriv_placement_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n",
+			  devpriv_placement_modes[READ_ONCE(devpriv_placement_mode)]);
+}
+
+static const struct kernel_param_ops devpriv_placement_ops = {
+	.set = devpriv_placement_set,
+	.get = devpriv_placement_get,
+};
+
+module_param_cb(devpriv_placement, &devpriv_placement_ops, NULL, 0644);
 MODULE_PARM_DESC(devpriv_placement,
 		 "phys backend window placement: auto, iomem or above");
 
@@ -244,8 +281,9 @@ static int devpriv_place_above_cpu(struct devpriv_window *win, u64 size)
 
 static int devpriv_place(struct devpriv_window *win, u64 size)
 {
-	bool iomem = strcmp(devpriv_placement, "above");
-	bool above = strcmp(devpriv_placement, "iomem");
+	int mode = READ_ONCE(devpriv_placement_mode);
+	bool iomem = mode != DEVPRIV_PLACEMENT_ABOVE;
+	bool above = mode != DEVPRIV_PLACEMENT_IOMEM;
 	int err = -ENOSPC;
 
 	if (iomem) {
@@ -398,7 +436,8 @@ void devpriv_phys_show_bounds(struct seq_file *m)
 {
 	struct range bounds = devpriv_phys_bounds();
 
-	seq_printf(m, "placement: %s\n", devpriv_placement);
+	seq_printf(m, "placement: %s\n",
+		   devpriv_placement_modes[READ_ONCE(devpriv_placement_mode)]);
 	seq_printf(m, "cpu_phys_end: %#llx\n", (u64)iomem_resource.end);
 	seq_printf(m, "mappable: %#llx-%#llx\n", bounds.start, bounds.end);
 	mutex_lock(&devpriv_above_lock);

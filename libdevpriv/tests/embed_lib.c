@@ -11,13 +11,14 @@
 
 /**
  * dpt_set_placement() - choose the phys backend's window placement
- * @policy: "auto", "iomem" or "above", a string that outlives its use
+ * @policy: "auto", "iomem" or "above"
  *
- * What the devpriv_placement module parameter does, for one test case.
+ * What writing the devpriv_placement module parameter does, for one test
+ * case; an unknown policy is a bug of the test.
  */
 void dpt_set_placement(const char *policy)
 {
-	devpriv_placement = (char *)policy;
+	WARN_ON(devpriv_placement_set(policy, NULL));
 }
 
 /**
