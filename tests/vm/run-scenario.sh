@@ -94,6 +94,13 @@ base=$("$here/mkinitramfs.sh") || fail "could not build the initramfs"
 
 outdir=$DEVPRIV_ROOT/build/vm
 mkdir -p "$outdir"
+# Two runs of the same scenario (e.g. make check and a manual run) would
+# write the same log: the second one waits for the first.
+exec 8>"$outdir/.$name.lock"
+if ! flock -n 8; then
+	echo "run-scenario: $name is already running elsewhere, waiting ..." >&2
+	flock 8
+fi
 log=$outdir/$name.log
 result=$outdir/$name.result
 initrd=$outdir/$name.initrd
