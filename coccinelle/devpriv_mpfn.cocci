@@ -219,6 +219,17 @@ def log(p, msg):
 def note(p, kind, msg):
     coccilib.report.print_report(p[0], "devpriv %s: %s" % (kind, msg))
 
+// Per file group (scripts/devpriv-port runs many drivers, or test cases,
+// in one spatch with --file-groups): start every group with an empty
+// registry.
+@script:python devpriv_reset@
+@@
+for st in (priv, coh, dp, ptr_priv, ptr_coh, dp_ptr, devfn, freefn, pgfn, done):
+    st.clear()
+for st in (alias, devsite, devvar, basecopy, devnumfn):
+    st.clear()
+del converted[:]
+
 @dp_alias@
 identifier P;
 expression X;
@@ -404,6 +415,11 @@ def page_kind():
         if name_kind(n) == "shared":
             return "shared"
     return "private"
+
+@script:python local_reset@
+@@
+seen.clear()
+sysvar.clear()
 
 // =====================================================================
 // 1. Decoding: the page of a migrate pfn or of an hmm pfn.

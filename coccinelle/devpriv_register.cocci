@@ -223,6 +223,17 @@ def log(p, msg):
 def note(p, kind, msg):
     coccilib.report.print_report(p[0], "devpriv %s: %s" % (kind, msg))
 
+// Per file group (scripts/devpriv-port runs many drivers, or test cases,
+// in one spatch with --file-groups): start every group with an empty
+// registry.
+@script:python devpriv_reset@
+@@
+for st in (priv, coh, dp, ptr_priv, ptr_coh, dp_ptr, devfn, freefn, pgfn, done):
+    st.clear()
+for st in (alias, devsite, devvar, basecopy, devnumfn):
+    st.clear()
+del converted[:]
+
 @dp_alias@
 identifier P;
 expression X;
@@ -397,6 +408,13 @@ reqvars = set()
 regvars = set()
 gotos_before = set()
 gotos_after = set()
+
+@script:python local_reset@
+@@
+reqvars.clear()
+regvars.clear()
+gotos_before.clear()
+gotos_after.clear()
 
 @goto_before@
 identifier L;

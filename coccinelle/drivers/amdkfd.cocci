@@ -31,6 +31,11 @@ virtual report
 with_adev = set()
 callers = set()
 
+@script:python local_reset@
+@@
+with_adev.clear()
+callers.clear()
+
 @caller@
 identifier fn, adev;
 expression P, N;
