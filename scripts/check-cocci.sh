@@ -116,37 +116,52 @@ else
 		[amdkfd]="drivers/gpu/drm/amd/amdkfd/kfd_migrate.c drivers/gpu/drm/amd/amdkfd/kfd_svm.c drivers/gpu/drm/amd/amdkfd/kfd_priv.h drivers/gpu/drm/amd/amdkfd/kfd_svm.h drivers/gpu/drm/amd/amdkfd/kfd_migrate.h"
 		[powerpc_uvmem]="arch/powerpc/kvm/book3s_hv_uvmem.c"
 	)
+	ts=$(now)
+	dirs=()
 	for d in test_hmm nouveau amdkfd powerpc_uvmem; do
-		ts=$(now)
-		files=()
-		for f in ${srcs[$d]}; do files+=("$KSRC/$f"); done
 		rm -rf "${ports:?}/$d"
-		out=$("$DEVPRIV_ROOT/scripts/devpriv-port" -o "$ports/$d" "${files[@]}" 2>&1)
-		rc=$?
-		echo "$out" >"$ports/$d.report"
-		sums=$(grep -E ': [0-9]+ converted, [0-9]+ manual' <<<"$out")
+		mkdir -p "$ports/$d"
+		for f in ${srcs[$d]}; do cp "$KSRC/$f" "$ports/$d/"; done
+		dirs+=("$ports/$d")
+	done
+	# one spatch run per script for the four drivers, each its own group
+	out=$("$DEVPRIV_ROOT/scripts/devpriv-port" --in-place --batch "${dirs[@]}" 2>&1)
+	rc=$?
+	info "ports: $(( $(now) - ts )) s"
+	for d in test_hmm nouveau amdkfd powerpc_uvmem; do
+		grep -F "$ports/$d/" <<<"$out" | sed "s|$ports/||" >"$ports/$d.report"
+		sums=$(grep -E ': [0-9]+ converted, [0-9]+ manual' "$ports/$d.report")
 		conv=$(awk '{ s += $2 } END { print s + 0 }' <<<"$sums")
 		man=$(awk '{ s += $4 } END { print s + 0 }' <<<"$sums")
 		perr=$(awk '{ s += $6 } END { print s + 0 }' <<<"$sums")
-		info "$d: $conv sites converted, $man manual, $perr parse errors ($(( $(now) - ts )) s, report in build/ports/$d.report)"
+		info "$d: $conv sites converted, $man manual, $perr parse errors (report in build/ports/$d.report)"
 		if [ $rc -ne 0 ]; then
 			notok "port:$d" "devpriv-port failed: $(tail -n 1 <<<"$out")"
-		elif [ "$perr" != 0 ] || grep -q ' ? parse errors' <<<"$out"; then
+		elif [ -z "$sums" ]; then
+			notok "port:$d" "no summary from devpriv-port"
+		elif [ "$perr" != 0 ] || grep -q ' ? parse errors' <<<"$sums"; then
 			notok "port:$d" "parse errors: $(grep -v ' 0 parse errors' <<<"$sums" | head -n 1)"
 		else
 			ok "port:$d"
 		fi
-		# idempotence: the converted files ported again stay as they are
-		again=$(mktemp -d)
-		cp "$ports/$d"/*.[ch] "$again/"
-		"$DEVPRIV_ROOT/scripts/devpriv-port" --in-place "$again"/*.[ch] >/dev/null 2>&1
+	done
+	# idempotence: the converted files ported again stay as they are
+	ts=$(now)
+	again=$(mktemp -d)
+	for d in test_hmm nouveau amdkfd powerpc_uvmem; do
+		mkdir -p "$again/$d"
+		cp "$ports/$d"/*.[ch] "$again/$d/"
+	done
+	"$DEVPRIV_ROOT/scripts/devpriv-port" --in-place --batch "$again"/* >/dev/null 2>&1
+	for d in test_hmm nouveau amdkfd powerpc_uvmem; do
 		bad=""
-		for f in "$again"/*.[ch]; do
+		for f in "$again/$d"/*.[ch]; do
 			cmp -s "$f" "$ports/$d/$(basename "$f")" || bad="$bad $(basename "$f")"
 		done
-		rm -rf "$again"
 		if [ -z "$bad" ]; then ok "idempotent:$d"; else notok "idempotent:$d" "a second run changes$bad"; fi
 	done
+	rm -rf "$again"
+	info "idempotence: $(( $(now) - ts )) s"
 fi
 
 # --- compile the converted objects ------------------------------------------

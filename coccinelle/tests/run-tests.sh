@@ -3,33 +3,34 @@
 #
 # Run the Coccinelle port on every test case and compare with its result.
 #
-#   coccinelle/tests/run-tests.sh [-j N] [--update] [--idempotent] [CASE...]
+#   coccinelle/tests/run-tests.sh [--update] [--idempotent] [CASE...]
 #
 # A case is coccinelle/tests/CASE.c, optionally with CASE.h (converted in
-# the same run, as a driver's header is); the expected output is CASE.res
-# (and CASE.h.res).  CASE.manual, when present, lists the sites the port
-# must leave for a manual step, one "LINE: TEXT" per line (TEXT a
+# the same group, as a driver's header is); the expected output is
+# CASE.res (and CASE.h.res).  CASE.manual, when present, lists the sites
+# the port must leave for a manual step, one "LINE: TEXT" per line (TEXT a
 # substring of the reason scripts/devpriv-port prints); without it the
-# port must leave none.  With --idempotent every case is also run a
-# second time on its own output, which must not change.
+# port must leave none.  With --idempotent the port also runs on its own
+# output, which must not change.
 #
-# Prints "ok CASE" or "not ok CASE: why" per case and a last line
-# "tests: N passed, N failed"; exits non-zero on a failure.  --update
-# rewrites the .res files from the current output (review the diff!).
+# All cases are ported by one scripts/devpriv-port --batch run, each case
+# a driver of its own.  Prints "ok CASE" or "not ok CASE: why" per case
+# and a last line "tests: N passed, N failed"; exits non-zero on a
+# failure.  --update rewrites the .res files from the current output
+# (review the diff!).
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 port=$root/scripts/devpriv-port
-jobs=2
 update=0
 idem=0
 cases=()
 while [ $# -gt 0 ]; do
 	case $1 in
-	-j) jobs=$2; shift 2 ;;
 	--update) update=1; shift ;;
 	--idempotent) idem=1; shift ;;
+	-j) shift 2 ;;	# accepted for compatibility: the batch is one run
 	*) cases+=("$1"); shift ;;
 	esac
 done
@@ -42,79 +43,78 @@ fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/devpriv-cocci-tests.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-# run_case CASE: writes $tmp/CASE.status ("ok" or "not ok CASE: why")
-run_case() {
-	local c=$1 d=$tmp/$1 why="" f
-	mkdir -p "$d/in" "$d/again"
-	cp "$here/$c.c" "$d/in/"
-	[ -f "$here/$c.h" ] && cp "$here/$c.h" "$d/in/"
-	if ! "$port" --in-place "$d"/in/* >"$d/port.out" 2>&1; then
-		why="devpriv-port failed: $(tail -n 1 "$d/port.out")"
-	fi
-	if [ -z "$why" ] && grep -q ' [1-9][0-9]* parse errors' "$d/port.out"; then
-		why="parse errors: $(grep ' parse errors' "$d/port.out" | head -n 1)"
+dirs=()
+for c in "${cases[@]}"; do
+	[ -f "$here/$c.c" ] || { echo "not ok $c: no $here/$c.c"; continue; }
+	mkdir -p "$tmp/in/$c"
+	cp "$here/$c.c" "$tmp/in/$c/"
+	[ -f "$here/$c.h" ] && cp "$here/$c.h" "$tmp/in/$c/"
+	dirs+=("$tmp/in/$c")
+done
+
+"$port" --in-place --batch "${dirs[@]}" >"$tmp/port.out" 2>&1
+port_rc=$?
+
+if [ $idem = 1 ]; then
+	cp -r "$tmp/in" "$tmp/again"
+	"$port" --in-place --batch "$tmp"/again/* >"$tmp/again.out" 2>&1
+fi
+
+pass=0
+fail=0
+for c in "${cases[@]}"; do
+	[ -f "$here/$c.c" ] || { fail=$((fail + 1)); continue; }
+	d=$tmp/in/$c
+	why=""
+	grep -F "$d/" "$tmp/port.out" >"$tmp/$c.out"
+	if [ $port_rc -ne 0 ]; then
+		why="devpriv-port failed: $(tail -n 1 "$tmp/port.out")"
+	elif ! grep -q ' converted, ' "$tmp/$c.out"; then
+		why="no summary from devpriv-port"
+	elif grep ' parse errors' "$tmp/$c.out" | grep -qv ' 0 parse errors'; then
+		why="parse errors: $(grep ' parse errors' "$tmp/$c.out" | grep -v ' 0 parse errors' | head -n 1)"
 	fi
 	if [ $update = 1 ] && [ -z "$why" ]; then
-		cp "$d/in/$c.c" "$here/$c.res"
-		[ -f "$here/$c.h" ] && cp "$d/in/$c.h" "$here/$c.h.res"
+		cp "$d/$c.c" "$here/$c.res"
+		[ -f "$here/$c.h" ] && cp "$d/$c.h" "$here/$c.h.res"
 	fi
 	for f in "$c.c:$c.res" "$c.h:$c.h.res"; do
 		[ -n "$why" ] && break
 		[ -f "$here/${f%%:*}" ] || continue
-		if ! diff -u "$here/${f##*:}" "$d/in/${f%%:*}" >"$d/diff" 2>&1; then
-			why="output differs from ${f##*:} (diff in $d/diff)"
-			cp "$d/diff" "$tmp/$c.diff"
+		if ! diff -u "$here/${f##*:}" "$d/${f%%:*}" >"$tmp/$c.diff" 2>&1; then
+			why="output differs from ${f##*:}"
 		fi
 	done
 	if [ -z "$why" ]; then
-		sed -n 's/^[^:]*:\([0-9]*\): manual: /\1: /p' "$d/port.out" >"$d/manual"
+		sed -n 's/^[^:]*:\([0-9]*\): manual: /\1: /p' "$tmp/$c.out" >"$tmp/$c.manual"
 		if [ -f "$here/$c.manual" ]; then
 			while IFS= read -r want; do
 				[ -n "$want" ] || continue
 				ln=${want%%:*}
 				txt=${want#*: }
-				grep -F -- "$txt" "$d/manual" | grep -q "^$ln: " ||
+				grep -F -- "$txt" "$tmp/$c.manual" | grep -q "^$ln: " ||
 					{ why="missing manual site '$want'"; break; }
 			done <"$here/$c.manual"
 			if [ -z "$why" ] &&
-			   [ "$(grep -c . "$d/manual")" != "$(grep -c . "$here/$c.manual")" ]; then
-				why="manual sites: expected $(grep -c . "$here/$c.manual"), got: $(tr '\n' ';' <"$d/manual")"
+			   [ "$(grep -c . "$tmp/$c.manual")" != "$(grep -c . "$here/$c.manual")" ]; then
+				why="manual sites: expected $(grep -c . "$here/$c.manual"), got: $(tr '\n' ';' <"$tmp/$c.manual")"
 			fi
-		elif [ -s "$d/manual" ]; then
-			why="unexpected manual sites: $(tr '\n' ';' <"$d/manual")"
+		elif [ -s "$tmp/$c.manual" ]; then
+			why="unexpected manual sites: $(tr '\n' ';' <"$tmp/$c.manual")"
 		fi
 	fi
-	if [ -z "$why" ] && [ "$idem" = 1 ]; then
-		cp "$d"/in/* "$d/again/"
-		"$port" --in-place "$d"/again/* >"$d/again.out" 2>&1
-		for f in "$d"/in/*; do
-			cmp -s "$f" "$d/again/$(basename "$f")" ||
+	if [ -z "$why" ] && [ $idem = 1 ]; then
+		for f in "$d"/*.[ch]; do
+			cmp -s "$f" "$tmp/again/$c/$(basename "$f")" ||
 				{ why="not idempotent: a second run changes $(basename "$f")"; break; }
 		done
 	fi
 	if [ -z "$why" ]; then
-		echo "ok $c" >"$tmp/$c.status"
+		echo "ok $c"
+		pass=$((pass + 1))
 	else
-		echo "not ok $c: $why" >"$tmp/$c.status"
-	fi
-}
-export -f run_case
-export tmp here port update idem
-
-printf '%s\n' "${cases[@]}" | xargs -P "$jobs" -I{} bash -c 'run_case "$@"' _ {}
-
-pass=0
-fail=0
-for c in "${cases[@]}"; do
-	if [ -f "$tmp/$c.status" ]; then
-		cat "$tmp/$c.status"
-		case $(cat "$tmp/$c.status") in
-		ok*) pass=$((pass + 1)) ;;
-		*) fail=$((fail + 1))
-		   [ -f "$tmp/$c.diff" ] && sed 's/^/#   /' "$tmp/$c.diff" | head -n 40 ;;
-		esac
-	else
-		echo "not ok $c: no status"
+		echo "not ok $c: $why"
+		[ -s "$tmp/$c.diff" ] && sed 's/^/#   /' "$tmp/$c.diff" | head -n 40
 		fail=$((fail + 1))
 	fi
 done
