@@ -1127,6 +1127,8 @@ p << r_pfn.p;
 k = devnum(x, p[0].current_element)
 if k and (k[0] == "private" or cond_type(k)):
     note(p, "convert", "pfn_to_page() of a device number: devpriv_offset_to_page()")
+elif not k and site(p) in pfnsite and page_kind() == "private":
+    note(p, "convert", "pfn_to_page() of a number whose page is a device page: devpriv_offset_to_page()")
 elif k or site(p) in pfnsite:
     note(p, "manual", "pfn_to_page() of a device number of a shared pagemap, whose type is not at hand here: private numbers need devpriv_offset_to_page(), coherent ones pfn_to_page()")
 
