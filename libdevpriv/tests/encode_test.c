@@ -15,6 +15,17 @@
 
 #include "devpriv_test.h"
 
+/*
+ * Page table levels in use: x86_64 decides between 4 and 5 at boot
+ * (pgtable_l5_enabled() exists only there), other architectures at build
+ * time.
+ */
+#ifdef CONFIG_X86_64
+#define dpt_paging_levels()	(pgtable_l5_enabled() ? 5 : 4)
+#else
+#define dpt_paging_levels()	CONFIG_PGTABLE_LEVELS
+#endif
+
 /* Largest pfn any physical address of this kernel can have. */
 static unsigned long dpt_max_phys_pfn(void)
 {
@@ -197,7 +208,7 @@ static void devpriv_encode_test_runtime_layout(struct kunit *test)
 	unsigned long last;
 
 	kunit_info(test, "%d-level paging, MAX_PHYSMEM_BITS %d, SWP_PFN_BITS %d, space order %u\n",
-		   pgtable_l5_enabled() ? 5 : 4, (int)MAX_PHYSMEM_BITS, kbits, order);
+		   dpt_paging_levels(), (int)MAX_PHYSMEM_BITS, kbits, order);
 	KUNIT_EXPECT_TRUE(test, devpriv_encode_check());
 	KUNIT_EXPECT_EQ(test, bits, kbits);
 	KUNIT_EXPECT_EQ(test, devpriv_swp_pfn_mask(), kmask);
