@@ -111,6 +111,9 @@ def main():
     stack = []          # open KTAP subtests: (indent, name)
     last_run = ""       # last kselftest "#  RUN  name ..."
     splat_open = None   # (line number, allowed) of the splat being read
+    # Lines since the last "[ cut here ]": WARN()'s message comes before
+    # its "WARNING:" line, and allow-splat may name the message.
+    cut_lines = None
     lines = []
 
     with open(a.log, "r", errors="replace") as f:
@@ -138,12 +141,21 @@ def main():
                 continue
 
             # --- kernel splats ---------------------------------------
+            if "[ cut here ]" in line:
+                cut_lines = []
+            elif cut_lines is not None and not SPLAT_RE.search(line):
+                cut_lines.append(line)
+                if len(cut_lines) > 20:
+                    cut_lines = None
             if SPLAT_RE.search(line):
                 if splat_open and lineno - splat_open[0] <= SPLAT_WINDOW \
                         and not NEW_SPLAT_RE.search(line):
                     pass  # continuation of the current splat
                 else:
-                    ok = bool(allow_splat and allow_splat.search(line))
+                    ok = bool(allow_splat and
+                              any(allow_splat.search(l)
+                                  for l in [line] + (cut_lines or [])))
+                    cut_lines = None
                     splat_open = (lineno, ok)
                     (allowed_splats if ok else splats).append((lineno, line.strip()))
             elif CALL_TRACE_RE.search(line):

@@ -19,6 +19,9 @@
 #   #@ min-tests: N         fail if fewer than N results were seen (default 1)
 #   #@ expect-skip: REGEX   skips whose test name or reason match are allowed
 #   #@ allow-splat: REGEX   a kernel splat whose first lines match is allowed
+#   #@ cpu: MODEL[,PROPS]   QEMU -cpu (default max), e.g. max,phys-bits=36
+#   #@ qemu: ARGS           extra QEMU arguments (repeatable), e.g. a machine
+#                           whose 64-bit PCI window fills the physical space
 #
 # The serial log is kept whole in build/vm/NAME.log (it can be tens of MB:
 # grep it, do not cat it); build/vm/NAME.result lists failed tests, skips and
@@ -53,6 +56,8 @@ memory=3G
 min_tests=1
 expect_skip=""
 allow_splat=""
+cpu=max
+qemu_extra=()
 while IFS= read -r line; do
 	line=${line#\#@}
 	key=${line%%:*}
@@ -67,6 +72,8 @@ while IFS= read -r line; do
 	min-tests) min_tests=$val ;;
 	expect-skip) expect_skip=$val ;;
 	allow-splat) allow_splat=$val ;;
+	cpu) cpu=$val ;;
+	qemu) read -r -a more <<<"$val"; qemu_extra+=("${more[@]}") ;;
 	*) fail "unknown header key '#@ $key' in $scn" ;;
 	esac
 done < <(grep -E '^#@' "$scn" || true)
@@ -122,9 +129,9 @@ cat "$base" "$stage/overlay.cpio" >"$initrd"
 # (spm_addr_dev0/1) use; '$' is literal here (single quotes).
 cmdline='console=ttyS0 panic=-1 oops=panic transparent_hugepage=madvise hugepages=16 memmap=512M$0x80000000'
 cmdline="$cmdline$cmdline_extra"
-qemu=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max -m "$memory" -smp 2
+qemu=(qemu-system-x86_64 -accel tcg,thread=multi -cpu "$cpu" -m "$memory" -smp 2
 	-nographic -no-reboot -kernel "$bzimage" -initrd "$initrd"
-	-append "$cmdline")
+	-append "$cmdline" "${qemu_extra[@]}")
 if [ "${DEVPRIV_VM_VERBOSE:-0}" = 1 ]; then
 	printf '%q ' "${qemu[@]}" >&2
 	echo >&2

@@ -103,13 +103,14 @@ unload_module() {
 }
 
 run_kunit() {
-	_mod=$1
+	# not _mod: load_module uses (and overwrites) it
+	_kunit_mod=$1
 	shift
 	if [ ! -d /sys/module/kunit ]; then
 		load_module kunit || return 1
 	fi
-	load_module "$_mod" "$@" || return 1
-	unload_module "$_mod"
+	load_module "$_kunit_mod" "$@" || return 1
+	unload_module "$_kunit_mod"
 }
 
 kunit_results() {

@@ -148,6 +148,29 @@ Call Trace:
 $end
 EOF
 
+# WARN_ONCE() prints its message between "[ cut here ]" and "WARNING:".
+check allowed-by-warn-message 'scenario allowed-by-warn-message: ok (1 passed)' --allow-splat '^devpriv: double free' <<EOF
+$begin
+ok 1 a
+------------[ cut here ]------------
+devpriv: double free of granules 4+2
+WARNING: CPU: 1 PID: 42 at libdevpriv/space.c:12 devpriv_space_free+0x1/0x2 [devpriv]
+Call Trace:
+---[ end trace 0000000000000000 ]---
+$end
+EOF
+
+check warn-message-not-allowed 'scenario warn-message-not-allowed: FAIL kernel splat at log line 5: WARNING: CPU: 1 PID: 42 at libdevpriv/space.c:12 devpriv_space_fini+0x1/0x2 [devpriv]' --allow-splat '^devpriv: double free' <<EOF
+$begin
+ok 1 a
+------------[ cut here ]------------
+devpriv: 3 granules leaked
+WARNING: CPU: 1 PID: 42 at libdevpriv/space.c:12 devpriv_space_fini+0x1/0x2 [devpriv]
+Call Trace:
+---[ end trace 0000000000000000 ]---
+$end
+EOF
+
 check allowed-then-other 'scenario allowed-then-other: FAIL kernel splat at log line 7: BUG: sleeping function called from invalid context at mm/x.c:1' --allow-splat 'devpriv_selftest_warn' <<EOF
 $begin
 ok 1 a
