@@ -82,8 +82,9 @@ load_module() {
 	_mod=$1
 	shift
 	case $_mod in
-	*.ko) insmod "$_mod" "$@" ;;
-	*) modprobe "$_mod" "$@" ;;
+	# /sbin explicitly: busybox sh prefers its own applets to PATH
+	*.ko) /sbin/insmod "$_mod" "$@" ;;
+	*) /sbin/modprobe "$_mod" "$@" ;;
 	esac
 	_rc=$?
 	if [ $_rc -ne 0 ]; then
@@ -95,7 +96,7 @@ load_module() {
 
 unload_module() {
 	_m=$(_modname "$1")
-	if ! rmmod "$_m"; then
+	if ! /sbin/rmmod "$_m"; then
 		tap_fail "unload_$_m" "rmmod $_m failed"
 		return 1
 	fi
