@@ -15,6 +15,8 @@ PACKAGES=(
 	qemu-system-x86 busybox-static cpio kmod
 	# static analysis
 	coccinelle sparse
+	# userspace unit tests: the kernel's radix-tree harness needs liburcu
+	liburcu-dev
 	# scripts, reports, benchmarks
 	python3 perl gnuplot-nox
 )
