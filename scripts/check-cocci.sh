@@ -12,6 +12,9 @@
 #   idempotent:DRIVER      porting the converted sources again changes nothing
 #   compile:nouveau        the converted nouveau and amdkfd objects compile in
 #   compile:amdkfd         a configured 6.1 tree (see below)
+#   compile:powerpc_uvmem  likewise the converted KVM uvmem object for
+#                          ppc64le, when powerpc64le-linux-gnu-gcc is
+#                          installed (otherwise a note says how)
 #   build:test_hmm         the converted test_hmm builds against the test
 #                          kernel and devpriv.ko (for the VM scenario
 #                          converted-test_hmm)
@@ -21,10 +24,11 @@
 #   check-cocci: N passed, N failed[, N skipped]
 # Exit status 1 if any check failed.
 #
-# The compile tree: x86_64_defconfig + coccinelle/compile.config
-# (DEVICE_PRIVATE, DRM_NOUVEAU_SVM, HSA_AMD_SVM), modules_prepare only,
-# cached in $DEVPRIV_CACHE/cocci-build/<debian version>-<config sha> and
-# prepared on first use.  Converted objects are built out of tree (M=) in
+# The compile trees: x86_64_defconfig + coccinelle/compile.config
+# (DEVICE_PRIVATE, DRM_NOUVEAU_SVM, HSA_AMD_SVM) and ppc64le_defconfig +
+# coccinelle/compile-ppc64le.config (KVM_BOOK3S_64_HV, PPC_UV);
+# modules_prepare only, cached in $DEVPRIV_CACHE/cocci-build/
+# [ppc64le-]<debian version>-<config sha>, prepared on first use.  Converted objects are built out of tree (M=) in
 # a shadow of the driver directory (symlinks to the 6.1 sources, the
 # converted files as copies) under build/ports/.compile/.
 #
@@ -165,48 +169,51 @@ else
 fi
 
 # --- compile the converted objects ------------------------------------------
-# prepare_tree: print the prepared compile tree, or fail
+# prepare_tree NAME FRAGMENT DEFCONFIG MAKEVARS: print the prepared compile
+# tree, or fail
 prepare_tree() {
-	local sha tree
-	sha=$(sha256sum "$cocci/compile.config" | cut -c1-12)
-	tree=$DEVPRIV_CACHE/cocci-build/${KSRC_DEBVER//:/+}-$sha
+	local name=$1 frag=$2 defconfig=$3 vars=$4 sha tree
+	sha=$(sha256sum "$frag" | cut -c1-12)
+	tree=$DEVPRIV_CACHE/cocci-build/$name${KSRC_DEBVER//:/+}-$sha
 	if [ ! -f "$tree/.devpriv-prepared" ]; then
 		info "preparing the compile tree $tree (first use)"
 		rm -rf "$tree"
 		mkdir -p "$tree"
+		# shellcheck disable=SC2086
 		(
 			cd "$KSRC" &&
-			make -s O="$tree" x86_64_defconfig &&
+			make -s $vars O="$tree" "$defconfig" &&
 			./scripts/kconfig/merge_config.sh -m -O "$tree" "$tree/.config" \
-				"$cocci/compile.config" >/dev/null &&
-			make -s O="$tree" olddefconfig &&
-			make -s O="$tree" -j2 modules_prepare
+				"$frag" >/dev/null &&
+			make -s $vars O="$tree" olddefconfig &&
+			make -s $vars O="$tree" -j2 modules_prepare
 		) >"$tree.log" 2>&1 || return 1
 		# every option of the fragment must have survived olddefconfig
 		while IFS= read -r opt; do
 			grep -qx "$opt" "$tree/.config" || { echo "missing $opt" >>"$tree.log"; return 1; }
-		done < <(grep '^CONFIG_' "$cocci/compile.config")
+		done < <(grep '^CONFIG_' "$frag")
 		touch "$tree/.devpriv-prepared"
 	fi
 	echo "$tree"
 }
 
-# conftest_dir TREE: the capability header of libdevpriv for TREE
+# conftest_dir NAME TREE MAKEVARS: the capability header of libdevpriv for TREE
 conftest_dir() {
-	local tree=$1 d=$ports/.compile/conftest
+	local tree=$2 vars=$3 d=$ports/.compile/conftest-$1
 	rm -rf "$d"
 	mkdir -p "$d"
 	printf '%s\n' "obj-m := conftest_dummy.o" "conftest_dummy-y := dummy.o" \
 		"include $DEVPRIV_ROOT/libdevpriv/devpriv.mk" >"$d/Kbuild"
 	echo "static int __maybe_unused devpriv_dummy;" >"$d/dummy.c"
-	make -s -C "$tree" M="$d" dummy.o >"$d/make.log" 2>&1 || return 1
+	# shellcheck disable=SC2086
+	make -s -C "$tree" $vars M="$d" dummy.o >"$d/make.log" 2>&1 || return 1
 	[ -f "$d/generated/devpriv-conftest.h" ] || return 1
 	echo "$d/generated"
 }
 
 # compile_port NAME TREE GEN SUBDIR(relative to KSRC) M-SUBDIR MAKEVARS TARGETS...
 compile_port() {
-	local name=$1 tree=$2 gen=$3 sub=$4 msub=$5 vars=$6 shadow f ts
+	local name=$1 tree=$2 gen=$3 sub=$4 msub=$5 vars=$6 shadow f rel ts
 	shift 6
 	ts=$(now)
 	shadow=$ports/.compile/$name
@@ -232,10 +239,10 @@ compile_port() {
 
 if [ $do_build = 1 ]; then
 	ts=$(now)
-	if ! tree=$(prepare_tree); then
+	if ! tree=$(prepare_tree "" "$cocci/compile.config" x86_64_defconfig ""); then
 		notok compile-tree "preparing the compile tree failed (see $DEVPRIV_CACHE/cocci-build/*.log)"
-	elif ! gen=$(conftest_dir "$tree"); then
-		notok compile-tree "libdevpriv conftest failed (build/ports/.compile/conftest/make.log)"
+	elif ! gen=$(conftest_dir x86 "$tree" ""); then
+		notok compile-tree "libdevpriv conftest failed (build/ports/.compile/conftest-x86/make.log)"
 	else
 		info "compile tree: $tree ($(( $(now) - ts )) s)"
 		compile_port nouveau "$tree" "$gen" drivers/gpu/drm/nouveau . \
@@ -244,10 +251,21 @@ if [ $do_build = 1 ]; then
 			"FULL_AMD_PATH=$ports/.compile/amdkfd" \
 			../amdkfd/kfd_migrate.o ../amdkfd/kfd_svm.o
 	fi
-	if command -v powerpc64le-linux-gnu-gcc >/dev/null; then
-		info "a powerpc cross compiler exists, but compile:powerpc_uvmem is not wired up"
+	ppc="ARCH=powerpc CROSS_COMPILE=powerpc64le-linux-gnu-"
+	if ! command -v powerpc64le-linux-gnu-gcc >/dev/null; then
+		info "powerpc_uvmem: converted and parse-checked only; to compile it too:"
+		info "  apt-get install gcc-powerpc64le-linux-gnu (~50 MB, ~20 s)"
 	else
-		info "powerpc_uvmem is converted and parse-checked only: no powerpc cross compiler"
+		ts=$(now)
+		if ! tree=$(prepare_tree ppc64le- "$cocci/compile-ppc64le.config" ppc64le_defconfig "$ppc"); then
+			notok compile-tree-ppc64le "preparing the powerpc compile tree failed (see $DEVPRIV_CACHE/cocci-build/*.log)"
+		elif ! gen=$(conftest_dir ppc64le "$tree" "$ppc"); then
+			notok compile-tree-ppc64le "libdevpriv conftest failed (build/ports/.compile/conftest-ppc64le/make.log)"
+		else
+			info "compile tree: $tree ($(( $(now) - ts )) s)"
+			compile_port powerpc_uvmem "$tree" "$gen" arch/powerpc/kvm . "$ppc" \
+				book3s_hv_uvmem.o
+		fi
 	fi
 
 	# the converted test_hmm against the test kernel and devpriv.ko
