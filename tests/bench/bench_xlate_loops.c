@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * devpriv_bench: the timed translation loops
+ *
+ * Built twice: as is, instrumented by KASAN like any module of the test
+ * kernel, and as bench_xlate_loops_nokasan.c without instrumentation, so
+ * that the results tell the cost of the inline helpers' memory accesses
+ * apart from the cost KASAN adds to each of them.  The library's out of
+ * line functions and the kernel's xarray and maple tree are instrumented
+ * either way.
+ *
+ * Every loop runs BENCH_SAMPLES operations on the samples index & @mask
+ * and folds each result into an accumulator it returns.
+ */
+
+#include <linux/maple_tree.h>
+#include <linux/mm.h>
+#include <linux/rcupdate.h>
+#include <linux/xarray.h>
+
+#include "bench_xlate.h"
+
+#ifdef BENCH_NOKASAN
+#define BENCH_FN(name)		name##_nokasan
+#else
+#define BENCH_FN(name)		name
+#endif
+
+static noinline unsigned long
+BENCH_FN(bench_devpriv_offset_to_page)(const struct bench_xlate *x,
+				       unsigned int mask)
+{
+	unsigned long acc = 0;
+	unsigned int i;
+
+	for (i = 0; i < BENCH_SAMPLES; i++)
+		acc ^= (unsigned long)devpriv_offset_to_page(x->offsets[i & mask]);
+	return acc;
+}
+
+static noinline unsigned long
+BENCH_FN(bench_space_offset_to_page)(const struct bench_xlate *x,
+				     unsigned int mask)
+{
+	struct devpriv_space *space = x->many.space;
+	unsigned long acc = 0;
+	unsigned int i;
+
+	for (i = 0; i < BENCH_SAMPLES; i++)
+		acc ^= (unsigned long)devpriv_space_offset_to_page(space,
+								  x->offsets[i & mask]);
+	return acc;
+}
+
+static noinline unsigned long
+BENCH_FN(bench_space1_offset_to_page)(const struct bench_xlate *x,
+				      unsigned int mask)
+{
+	struct devpriv_space *space = x->one.space;
+	unsigned long acc = 0;
+	unsigned int i;
+
+	for (i = 0; i < BENCH_SAMPLES; i++)
+		acc ^= (unsigned long)devpriv_space_offset_to_page(space,
+								  x->one_offsets[i & mask]);
+	return acc;
+}
+
+static noinline unsigned long
+BENCH_FN(bench_maple_offset_to_page)(const struct bench_xlate *x,
+				     unsigned int mask)
+{
+	struct maple_tree *mt = (struct maple_tree *)&x->mt;
+	unsigned long acc = 0;
+	unsigned int i;
+
+	for (i = 0; i < BENCH_SAMPLES; i++) {
+		unsigned long offset = x->offsets[i & mask];
+		struct devpriv_chunk *chunk = mtree_load(mt, offset);
+
+		acc ^= (unsigned long)(chunk->pages + (offset - chunk->offset));
+	}
+	return acc;
+}
+
+/*
+ * What devpriv_space_offset_to_page() would cost with a single RCU read
+ * section: xas_load() under its own rcu_read_lock() instead of xa_load(),
+ * which takes a second, nested one.
+ */
+static noinline unsigned long
+BENCH_FN(bench_space_xas_offset_to_page)(const struct bench_xlate *x,
+					 unsigned int mask)
+{
+	struct xarray *xa = &x->many.space->chunks;
+	unsigned long acc = 0;
+	unsigned int i;
+
+	for (i = 0; i < BENCH_SAMPLES; i++) {
+		unsigned long offset = x->offsets[i & mask];
+		XA_STATE(xas, xa, devpriv_offset_granule(offset));
+		struct devpriv_chunk *chunk;
+		struct page *page = NULL;
+
+		rcu_read_lock();
+		do {
+			chunk = xas_load(&xas);
+		} while (xas_retry(&xas, chunk));
+		if (chunk && offset - chunk->offset < chunk->nr_pages)
+			page = chunk->pages + (offset - chunk->offset);
+		rcu_read_unlock();
+		acc ^= (unsigned long)page;
+	}
+	return acc;
+}
+
+static noinline unsigned long
+BENCH_FN(bench_pfn_to_page)(const struct bench_xlate *x, unsigned int mask)
+{
+	unsigned long acc = 0;
+	unsigned int i;
+
+	for (i = 0; i < BENCH_SAMPLES; i++)
+		acc ^= (unsigned long)pfn_to_page(x->pfns[i & mask]);
+	return acc;
+}
+
+static noinline unsigned long
+BENCH_FN(bench_index_to_page)(const struct bench_xlate *x, unsigned int mask)
+{
+	unsigned long acc = 0;
+	unsigned int i;
+
+	for (i = 0; i < BENCH_SAMPLES; i++)
+		acc ^= (unsigned long)devpriv_index_to_page(&x->many,
+							    x->indices[i & mask]);
+	return acc;
+}
+
+static noinline unsigned long
+BENCH_FN(bench_page_to_index)(const struct bench_xlate *x, unsigned int mask)
+{
+	unsigned long acc = 0;
+	unsigned int i;
+
+	for (i = 0; i < BENCH_SAMPLES; i++)
+		acc ^= devpriv_page_to_index(x->pages[i & mask]);
+	return acc;
+}
+
+static noinline unsigned long
+BENCH_FN(bench_page_to_pfn)(const struct bench_xlate *x, unsigned int mask)
+{
+	unsigned long acc = 0;
+	unsigned int i;
+
+	for (i = 0; i < BENCH_SAMPLES; i++)
+		acc ^= page_to_pfn(x->pages[i & mask]);
+	return acc;
+}
+
+const struct bench_xlate_fn BENCH_FN(bench_xlate_fns)[BENCH_NR_XLATE_FNS] = {
+	{ "devpriv_offset_to_page", BENCH_FN(bench_devpriv_offset_to_page) },
+	{ "space_offset_to_page", BENCH_FN(bench_space_offset_to_page) },
+	{ "space_offset_to_page", BENCH_FN(bench_space1_offset_to_page), true },
+	{ "maple_offset_to_page", BENCH_FN(bench_maple_offset_to_page) },
+	{ "pfn_to_page", BENCH_FN(bench_pfn_to_page) },
+	{ "devpriv_index_to_page", BENCH_FN(bench_index_to_page) },
+	{ "devpriv_page_to_index", BENCH_FN(bench_page_to_index) },
+	{ "page_to_pfn", BENCH_FN(bench_page_to_pfn) },
+	{ "space_xas_offset_to_page", BENCH_FN(bench_space_xas_offset_to_page) },
+};
