@@ -207,12 +207,19 @@ stage_vm() {
 		n=$((n + 1))
 	fi
 
+	local rc
 	for s in "${scns[@]}"; do
-		if line=$(tests/vm/run-scenario.sh "$s"); then
-			p=$((p + 1))
-		else
-			n=$((n + 1))
-		fi
+		rc=0
+		line=$(tests/vm/run-scenario.sh "$s") || rc=$?
+		case $line in
+		"scenario "*": ok "*) [ "$rc" -eq 0 ] || line="$line (but exit status $rc)" ;;
+		"scenario "*": FAIL "*) ;;
+		*) line="scenario $(basename "$s" .scn): FAIL runner exited with status $rc without a result line" ;;
+		esac
+		case $line in
+		*": ok ("*")") p=$((p + 1)) ;;
+		*) n=$((n + 1)) ;;
+		esac
 		echo "$line"
 	done
 	echo "check-vm: $p passed, $n failed"
