@@ -8,7 +8,8 @@ set -euo pipefail
 
 PACKAGES=(
 	# kernel source for the test kernel, and what building it needs
-	linux-source-6.1 flex bison bc libelf-dev libssl-dev
+	# (build-essential is only a Recommends of linux-source: name it)
+	linux-source-6.1 build-essential xz-utils flex bison bc libelf-dev libssl-dev
 	# headers of the stock Debian kernel (stock-header builds)
 	linux-headers-amd64
 	# VM: emulator, guest userspace, initramfs packing
