@@ -130,7 +130,7 @@ cat "$base" "$stage/overlay.cpio" >"$initrd"
 cmdline='console=ttyS0 panic=-1 oops=panic transparent_hugepage=madvise hugepages=16 memmap=512M$0x80000000'
 cmdline="$cmdline$cmdline_extra"
 qemu=(qemu-system-x86_64 -accel tcg,thread=multi -cpu "$cpu" -m "$memory" -smp 2
-	-nographic -no-reboot -kernel "$bzimage" -initrd "$initrd"
+	-nographic -no-reboot -nic none -kernel "$bzimage" -initrd "$initrd"
 	-append "$cmdline" "${qemu_extra[@]}")
 if [ "${DEVPRIV_VM_VERBOSE:-0}" = 1 ]; then
 	printf '%q ' "${qemu[@]}" >&2
