@@ -106,4 +106,6 @@ fi
 (cd "$stage" && find . -mindepth 1 | LC_ALL=C sort |
 	cpio --quiet -o -H newc -R 0:0 >"$out.tmp")
 mv "$out.tmp" "$out"
+# Keep the cache small: the 8 most recent base images.
+ls -1t "$outdir"/base-*.cpio 2>/dev/null | tail -n +9 | xargs -r rm -f
 echo "$out"
