@@ -77,6 +77,8 @@
 #define MIR_NR_PRIVATE		2
 /* Pages per hmm_range_fault(), migrate_vma_setup() or exclusive call. */
 #define MIR_BATCH		64
+/* Pages a CPU fault migrates back at most (see mir_migrate_to_ram()). */
+#define MIR_FAULT_PAGES		16
 /* Largest request, in pages: bounds the kernel bounce buffer. */
 #define MIR_MAX_REQUEST		(SZ_1G >> PAGE_SHIFT)
 
@@ -135,7 +137,7 @@ enum mir_pte {
  * @vram: index -> system page holding the contents of a private page
  * @nr_populated: chunks populated since registration
  * @nr_to_device: pages migrated to the device
- * @nr_to_ram: pages migrated back by CPU faults
+ * @nr_to_ram: pages migrated back on CPU faults
  * @nr_to_system: pages migrated back by HMM_DMIRROR_MIGRATE_TO_SYS
  * @nr_evicted: pages evicted by the release of device memory
  * @coherent: device-coherent memory, a plain pagemap in the physical
@@ -421,36 +423,47 @@ static unsigned long mir_copy_to_system(struct migrate_vma *args)
 	return n;
 }
 
-/*
- * dev_pagemap_ops.migrate_to_ram: the CPU touched a device-private page.
- * No mirror is involved: any device page table mapping the page is
- * cleared by its interval notifier when the CPU page table changes.
+/**
+ * mir_migrate_to_ram() - dev_pagemap_ops.migrate_to_ram
+ * @vmf: the CPU fault on a device-private page of this driver
+ *
+ * Brings back the faulting page and its neighbours on the device within
+ * an aligned window of %MIR_FAULT_PAGES pages of the vma: a CPU touching
+ * one page of a buffer is about to touch the next ones, and one migration
+ * costs far less than sixteen faults.  No mirror is involved: a device
+ * page table mapping these pages is cleared by its interval notifier when
+ * the CPU page table changes.
+ *
+ * Context: page fault, mmap_lock held for reading.
+ * Return: 0 (the fault is retried if the page moved meanwhile),
+ * VM_FAULT_SIGBUS or VM_FAULT_OOM.
  */
 static vm_fault_t mir_migrate_to_ram(struct vm_fault *vmf)
 {
 	struct mir_device *md = mir_private_owner(vmf->page);
-	unsigned long src = 0, dst = 0;
+	unsigned long window = ALIGN_DOWN(vmf->address,
+					  MIR_FAULT_PAGES << PAGE_SHIFT);
+	unsigned long src[MIR_FAULT_PAGES], dst[MIR_FAULT_PAGES];
 	struct migrate_vma args = {
 		.vma = vmf->vma,
-		.start = vmf->address,
-		.end = vmf->address + PAGE_SIZE,
-		.src = &src,
-		.dst = &dst,
+		.start = max(window, vmf->vma->vm_start),
+		.end = min(window + (MIR_FAULT_PAGES << PAGE_SHIFT),
+			   vmf->vma->vm_end),
+		.src = src,
+		.dst = dst,
 		.pgmap_owner = md,
 		.flags = MIGRATE_VMA_SELECT_DEVICE_PRIVATE,
 		.fault_page = vmf->page,
 	};
+	unsigned long i = (vmf->address - args.start) >> PAGE_SHIFT;
 	vm_fault_t ret = 0;
 
 	if (migrate_vma_setup(&args))
 		return VM_FAULT_SIGBUS;
+	atomic_long_add(mir_copy_to_system(&args), &md->nr_to_ram);
 	/* not collected: someone else migrated it meanwhile; the fault retries */
-	if (src & MIGRATE_PFN_MIGRATE) {
-		if (mir_copy_to_system(&args))
-			atomic_long_inc(&md->nr_to_ram);
-		else
-			ret = VM_FAULT_OOM;
-	}
+	if ((src[i] & MIGRATE_PFN_MIGRATE) && !dst[i])
+		ret = VM_FAULT_OOM;
 	migrate_vma_pages(&args);
 	migrate_vma_finalize(&args);
 	return ret;
