@@ -79,12 +79,20 @@ else:
     cocci.include_match(False)
 
 @calls depends on patch && every_caller@
+position q;
 // Safe: every caller has the adev the number was made from (every_caller)
 identifier caller.adev;
 expression P, N;
 @@
-- svm_migrate_get_vram_page(P, N)
+- svm_migrate_get_vram_page@q(P, N)
 + svm_migrate_get_vram_page(adev, P, N)
+
+@script:python depends on calls@
+q << calls.q;
+@@
+import os
+if os.environ.get("DEVPRIV_PORT_LOG"):
+    print("%s:%s:%s: devpriv converted: amdkfd: adev passed to svm_migrate_get_vram_page()" % (q[0].file, q[0].line, q[0].current_element))
 
 @def depends on patch && calls@
 // Safe: the type of the pagemap of adev is the type of the pagemap the
