@@ -21,6 +21,10 @@
 #   ARM64_OUT              repository build outputs: build/arm64
 #                          (tree/ is the copy of the sources the modules are
 #                          built in, stock/ the stock baseline, vm/ logs)
+#
+# ARM64_KCONFIG_FRAGMENTS and ARM64_OUT may be set beforehand, to build and
+# boot a variant kernel (e.g. another VA size) next to the default one;
+# set both: modules built for one kernel do not fit the other.
 
 _devpriv_env_arm64() {
 	local here
@@ -29,7 +33,7 @@ _devpriv_env_arm64() {
 	source "$here/env.sh"
 
 	ARM64_CROSS=aarch64-linux-gnu-
-	ARM64_KCONFIG_FRAGMENTS=$DEVPRIV_ROOT/scripts/kconfig/test-kernel-arm64.config
+	ARM64_KCONFIG_FRAGMENTS=${ARM64_KCONFIG_FRAGMENTS:-$DEVPRIV_ROOT/scripts/kconfig/test-kernel-arm64.config}
 	# shellcheck disable=SC2086
 	ARM64_KCONFIG_SHA=$({ cat $ARM64_KCONFIG_FRAGMENTS 2>/dev/null || true; } |
 		sha256sum | cut -c1-12)
@@ -38,7 +42,7 @@ _devpriv_env_arm64() {
 	ARM64_USERSPACE=$DEVPRIV_CACHE/arm64-userspace/$({ grep -s \
 		'^GUEST_PACKAGES=' "$here/install-deps-arm64.sh" || true; } |
 		sha256sum | cut -c1-12)
-	ARM64_OUT=$DEVPRIV_ROOT/build/arm64
+	ARM64_OUT=${ARM64_OUT:-$DEVPRIV_ROOT/build/arm64}
 
 	export ARM64_CROSS ARM64_KCONFIG_FRAGMENTS ARM64_KCONFIG_SHA \
 	       ARM64_KBUILD ARM64_IMAGE ARM64_USERSPACE ARM64_OUT
