@@ -27,8 +27,9 @@ end=$(date +%s)
 
 log=build/vm/demo.log
 # field KIND KEY: the value of "# demo-KIND: KEY: value"
-field() { grep -a -m1 "^# demo-$1: $2:" "$log" | sed "s/^# demo-$1: $2: *//" || true; }
-lines() { grep -a "^# demo-$1: " "$log" | sed "s/^# demo-$1: //" || true; }
+# (the serial console ends lines in CR LF)
+field() { grep -a -m1 "^# demo-$1: $2:" "$log" | tr -d '\r' | sed "s/^# demo-$1: $2: *//" || true; }
+lines() { grep -a "^# demo-$1: " "$log" | tr -d '\r' | sed "s/^# demo-$1: //" || true; }
 mib() { [ -n "$1" ] && echo "$(($1 >> 20)) MiB" || echo "?"; }
 kib() { [ -n "$1" ] && echo "$(($1 >> 10)) KiB" || echo "?"; }
 
