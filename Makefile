@@ -23,7 +23,8 @@ SCENARIOS ?=
 export SCENARIOS
 
 .PHONY: all help deps kernel modules stock vm-artifacts \
-	check check-static check-unit check-vm demo clean distclean env
+	check check-static check-unit check-vm check-cocci check-arm64 \
+	bench bench-smoke demo clean distclean env
 
 all: modules
 
@@ -38,7 +39,11 @@ help:
 	@echo "  check-static  checkpatch, kernel-doc, sparse, W=1"
 	@echo "  check-unit    userspace unit tests (tests/unit)"
 	@echo "  check-vm      VM scenarios (SCENARIOS=\"a b\" for a subset)"
-	@echo "  demo          boot the stock baseline and print a summary"
+	@echo "  check-cocci   Coccinelle ports: script parse, .c/.res cases, real 6.1 drivers"
+	@echo "  check-arm64   arm64: cross-built test kernel and its scenarios"
+	@echo "  bench         benchmarks vs the stock path (docs/benchmarks.md, build/bench/)"
+	@echo "  bench-smoke   the benchmark pipeline with tiny sizes"
+	@echo "  demo          boot libdevpriv + the hello example and print a report"
 	@echo "  env           print the build environment"
 	@echo "  clean         remove build outputs of the repository (not the cache)"
 	@echo "  distclean     clean, and remove this checkout's kernel build from the cache"
@@ -78,6 +83,18 @@ check-unit:
 
 check-vm:
 	@scripts/check.sh vm
+
+check-cocci:
+	@scripts/check.sh cocci
+
+check-arm64: deps
+	@scripts/check-arm64.sh
+
+bench: deps modules stock
+	@scripts/bench.sh
+
+bench-smoke: modules stock
+	@scripts/bench.sh --smoke
 
 demo: deps
 	@scripts/demo.sh

@@ -4,7 +4,7 @@
 # The test stages of libdevpriv, and their aggregate.
 #
 #   scripts/check.sh all            every stage, then "N passed, N failed[, N skipped]"
-#   scripts/check.sh static|unit|vm one stage
+#   scripts/check.sh static|unit|cocci|vm one stage
 #
 # Every stage prints as its last line
 #   <stage>: N passed, N failed[, N skipped]
@@ -26,7 +26,7 @@ MAKE=${MAKE:-make}
 # Sub-makes print no "Entering directory" noise.
 mk() { "$MAKE" --no-print-directory "$@"; }
 
-STAGE_RE='^check-(static|unit|vm): ([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?$'
+STAGE_RE='^check-(static|unit|cocci|vm): ([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?$'
 
 # ----------------------------------------------------------------------------
 # check-static
@@ -232,6 +232,7 @@ run_stage() {
 	case $1 in
 	static) stage_static ;;
 	unit) stage_unit ;;
+	cocci) scripts/check-cocci.sh ;;
 	vm) stage_vm ;;
 	*) echo "check.sh: unknown stage '$1'" >&2; return 2 ;;
 	esac
@@ -240,7 +241,7 @@ run_stage() {
 stage_all() {
 	local total_p=0 total_f=0 total_s=0 any_skip=0 rc=0 st log last
 	mkdir -p build/check
-	for st in static unit vm; do
+	for st in static unit cocci vm; do
 		log=build/check/$st.log
 		local src=0
 		run_stage "$st" 2>&1 | tee "$log" || src=$?
@@ -273,6 +274,6 @@ stage_all() {
 
 case ${1:-all} in
 all) stage_all ;;
-static|unit|vm) run_stage "$1" ;;
-*) echo "usage: $0 [all|static|unit|vm]" >&2; exit 2 ;;
+static|unit|cocci|vm) run_stage "$1" ;;
+*) echo "usage: $0 [all|static|unit|cocci|vm]" >&2; exit 2 ;;
 esac
