@@ -171,6 +171,25 @@ Call Trace:
 $end
 EOF
 
+# A scenario's own kmemleak scan (before body-exit) may report leaks it
+# asserts and clears; only the runner's scans after the body count.
+check leak-summary-in-body 'scenario leak-summary-in-body: ok (1 passed)' <<EOF
+$begin
+kmemleak: 2 new suspected memory leaks (see /sys/kernel/debug/kmemleak)
+ok 1 a
+$end
+EOF
+
+check leak-summary-after-body 'scenario leak-summary-after-body: FAIL kmemleak reported leaks (log line 4)' <<EOF
+$begin
+ok 1 a
+DEVPRIV-VM: body-exit=0 uptime=12.5
+kmemleak: 1 new suspected memory leaks (see /sys/kernel/debug/kmemleak)
+DEVPRIV-VM: kmemleak-report-begin
+DEVPRIV-VM: kmemleak-report-end
+DEVPRIV-VM: end uptime=20.01
+EOF
+
 check allowed-then-other 'scenario allowed-then-other: FAIL kernel splat at log line 7: BUG: sleeping function called from invalid context at mm/x.c:1' --allow-splat 'devpriv_selftest_warn' <<EOF
 $begin
 ok 1 a
