@@ -32,6 +32,7 @@
  *    (pfn_valid()) and the pgmap registry (get_dev_pagemap()).
  */
 
+#include <linux/delay.h>
 #include <linux/highmem.h>
 #include <linux/ioport.h>
 #include <linux/memory_hotplug.h>
@@ -409,6 +410,44 @@ static void devpriv_phys_evict_batch(struct devpriv_chunk *chunk,
 }
 
 /*
+ * Eviction is retried because migrate_device_range() skips, without telling,
+ * any page it cannot take right now: one whose lock is held (a CPU fault or
+ * a driver migration in flight) or whose last reference is about to go.  A
+ * page left mapped would make memunmap_pages() wait forever, so passes go
+ * on, a little further apart each time, until no page of the chunk is in
+ * use; after DEVPRIV_EVICT_PASSES (about 2 s) teardown warns and waits.
+ */
+#define DEVPRIV_EVICT_PASSES	20
+
+/* A free device-private page has no reference (free_zone_device_page()). */
+static unsigned long devpriv_pages_in_use(struct page *pages, unsigned long n)
+{
+	unsigned long i, in_use = 0;
+
+	for (i = 0; i < n; i++)
+		in_use += page_ref_count(pages + i) != 0;
+	return in_use;
+}
+
+/* One pass over @chunk; returns the number of its pages still in use. */
+static unsigned long devpriv_phys_evict_pass(struct devpriv_chunk *chunk,
+					     struct devpriv_evict_batch *b)
+{
+	unsigned long first, n, in_use = 0;
+
+	for (first = 0; first < chunk->nr_pages; first += n) {
+		n = min(chunk->nr_pages - first, DEVPRIV_EVICT_BATCH);
+		if (!devpriv_pages_in_use(chunk->pages + first, n))
+			continue;
+		/* a forced fault skips the batch, as if every page were busy */
+		if (!devpriv_fault(DEVPRIV_FAULT_EVICT_BATCH))
+			devpriv_phys_evict_batch(chunk, b, first, n);
+		in_use += devpriv_pages_in_use(chunk->pages + first, n);
+	}
+	return in_use;
+}
+
+/*
  * Bring every page of @chunk that is still mapped somewhere back to system
  * memory, in batches so that the bookkeeping is one page whatever the
  * chunk size.
@@ -416,12 +455,22 @@ static void devpriv_phys_evict_batch(struct devpriv_chunk *chunk,
 static void devpriv_phys_evict(struct devpriv_chunk *chunk)
 {
 	struct devpriv_evict_batch *b;
-	unsigned long first, n;
+	unsigned long in_use;
+	unsigned int pass;
 
 	b = kmalloc(sizeof(*b), GFP_KERNEL | __GFP_NOFAIL);
-	for (first = 0; first < chunk->nr_pages; first += n) {
-		n = min(chunk->nr_pages - first, DEVPRIV_EVICT_BATCH);
-		devpriv_phys_evict_batch(chunk, b, first, n);
+	for (pass = 1; ; pass++) {
+		in_use = devpriv_phys_evict_pass(chunk, b);
+		if (!in_use)
+			break;
+		if (pass == DEVPRIV_EVICT_PASSES) {
+			WARN_ONCE(1, "devpriv: %lu pages still in use after %u eviction passes: teardown waits for their references\n",
+				  in_use, pass);
+			break;
+		}
+		pr_info("devpriv: eviction pass %u left %lu pages in use, retrying\n",
+			pass, in_use);
+		msleep(pass * 10);
 	}
 	kfree(b);
 }

@@ -108,6 +108,8 @@ void devpriv_phys_show_bounds(struct seq_file *m);
  * @DEVPRIV_FAULT_WINDOW_ALLOC: phys: allocation of a window
  * @DEVPRIV_FAULT_PLACE: phys: placement of a window
  * @DEVPRIV_FAULT_MEMREMAP: phys: memremap_pages()
+ * @DEVPRIV_FAULT_EVICT_BATCH: phys: one eviction batch at teardown is
+ *	skipped, as if migrate_device_range() had found every page busy
  * @DEVPRIV_FAULT_NR: number of sites
  */
 enum devpriv_fault_site {
@@ -118,6 +120,7 @@ enum devpriv_fault_site {
 	DEVPRIV_FAULT_WINDOW_ALLOC,
 	DEVPRIV_FAULT_PLACE,
 	DEVPRIV_FAULT_MEMREMAP,
+	DEVPRIV_FAULT_EVICT_BATCH,
 	DEVPRIV_FAULT_NR,
 };
 
