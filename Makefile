@@ -6,7 +6,7 @@
 # here defines obj-m); modules are built with make -C $(KBUILD) M=$(CURDIR).
 #
 #   make demo         install deps, build, boot the stock baseline, summary
-#   make check        check-static + check-unit + check-vm, aggregate line
+#   make check        every stage (scripts/check.sh), aggregate line
 #   make help         all targets
 #
 # Paths come from scripts/env.sh: KSRC (kernel source extracted from
@@ -35,7 +35,8 @@ help:
 	@echo "  modules       build the library modules (./Kbuild) against the test kernel"
 	@echo "  stock         build the stock baseline: test_hmm.ko + hmm-tests in build/stock"
 	@echo "  vm-artifacts  modules + stock + the VM initramfs"
-	@echo "  check         check-static, check-unit, check-vm; exits non-zero on failure"
+	@echo "  check         check-static, -unit, -cocci, -vm, bench-smoke, check-arm64;"
+	@echo "                ends with \"N passed, N failed\", exits non-zero on failure"
 	@echo "  check-static  checkpatch, kernel-doc, sparse, W=1"
 	@echo "  check-unit    userspace unit tests (tests/unit)"
 	@echo "  check-vm      VM scenarios (SCENARIOS=\"a b\" for a subset)"

@@ -4,10 +4,13 @@
 # The test stages of libdevpriv, and their aggregate.
 #
 #   scripts/check.sh all            every stage, then "N passed, N failed[, N skipped]"
-#   scripts/check.sh static|unit|cocci|vm one stage
+#   scripts/check.sh STAGE          one stage: static unit cocci vm bench arm64
 #
 # Every stage prints as its last line
-#   <stage>: N passed, N failed[, N skipped]
+#   <summary>: N passed, N failed[, N skipped]
+# where <summary> is check-STAGE, except bench (make bench-smoke:
+# scripts/bench.sh --smoke, "bench-smoke") and arm64 (make check-arm64:
+# scripts/check-arm64.sh, its own cross-built kernel and scenarios).
 # and exits non-zero if anything failed.  "all" runs every stage even when
 # an earlier one fails, sums the stage lines and exits non-zero on any
 # failure (a stage that crashes without its line counts as one failure).
@@ -26,7 +29,16 @@ MAKE=${MAKE:-make}
 # Sub-makes print no "Entering directory" noise.
 mk() { "$MAKE" --no-print-directory "$@"; }
 
-STAGE_RE='^check-(static|unit|cocci|vm): ([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?$'
+STAGES="static unit cocci vm bench arm64"
+STAGE_RE='^(check-static|check-unit|check-cocci|check-vm|bench-smoke|check-arm64): ([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?$'
+
+# The summary line's prefix of a stage.
+stage_summary() {
+	case $1 in
+	bench) echo bench-smoke ;;
+	*) echo "check-$1" ;;
+	esac
+}
 
 # ----------------------------------------------------------------------------
 # check-static
@@ -234,6 +246,8 @@ run_stage() {
 	unit) stage_unit ;;
 	cocci) scripts/check-cocci.sh ;;
 	vm) stage_vm ;;
+	bench) scripts/bench.sh --smoke ;;
+	arm64) scripts/check-arm64.sh ;;
 	*) echo "check.sh: unknown stage '$1'" >&2; return 2 ;;
 	esac
 }
@@ -241,12 +255,13 @@ run_stage() {
 stage_all() {
 	local total_p=0 total_f=0 total_s=0 any_skip=0 rc=0 st log last
 	mkdir -p build/check
-	for st in static unit cocci vm; do
+	for st in $STAGES; do
 		log=build/check/$st.log
 		local src=0
 		run_stage "$st" 2>&1 | tee "$log" || src=$?
 		last=$(tail -n 1 "$log")
-		if [[ $last =~ $STAGE_RE ]] && [ "${BASH_REMATCH[1]}" = "$st" ]; then
+		if [[ $last =~ $STAGE_RE ]] &&
+			[ "${BASH_REMATCH[1]}" = "$(stage_summary "$st")" ]; then
 			total_p=$((total_p + BASH_REMATCH[2]))
 			total_f=$((total_f + BASH_REMATCH[3]))
 			if [ -n "${BASH_REMATCH[5]}" ]; then
@@ -274,6 +289,6 @@ stage_all() {
 
 case ${1:-all} in
 all) stage_all ;;
-static|unit|cocci|vm) run_stage "$1" ;;
-*) echo "usage: $0 [all|static|unit|cocci|vm]" >&2; exit 2 ;;
+static|unit|cocci|vm|bench|arm64) run_stage "$1" ;;
+*) echo "usage: $0 [all|static|unit|cocci|vm|bench|arm64]" >&2; exit 2 ;;
 esac

@@ -16,6 +16,8 @@ PACKAGES=(
 	qemu-system-x86 busybox-static cpio kmod
 	# static analysis
 	coccinelle sparse
+	# check-cocci compiles the converted powerpc uvmem driver for ppc64le
+	gcc-powerpc64le-linux-gnu
 	# userspace unit tests: the kernel's radix-tree harness needs liburcu
 	liburcu-dev
 	# scripts, reports, benchmarks
