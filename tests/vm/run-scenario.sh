@@ -6,16 +6,18 @@
 #   scenario NAME: FAIL REASON
 # Exit status 0 on ok, 1 on FAIL.
 #
-#   tests/vm/run-scenario.sh NAME|PATH.scn
+#   tests/vm/run-scenario.sh [--arch x86_64|arm64] NAME|PATH.scn
 #
-# A scenario is tests/vm/scenarios/NAME.scn: a busybox-sh script that the
-# guest's /init runs (after sourcing tests/vm/guest/lib.sh), with host-side
-# header lines anywhere in the file (they are shell comments to the guest):
+# A scenario is tests/vm/scenarios/NAME.scn (arm64:
+# tests/vm/scenarios-arm64/NAME.scn): a busybox-sh script that the guest's
+# /init runs (after sourcing tests/vm/guest/lib.sh), with host-side header
+# lines anywhere in the file (they are shell comments to the guest):
 #   #@ files: PATH...       repo-relative files copied to /t/<basename>
-#                           (repeatable); a missing one fails the run
+#                           (repeatable); a missing one, or an ELF file of
+#                           another architecture, fails the run
 #   #@ cmdline: ARGS        extra kernel command line
-#   #@ timeout: SECONDS     hard limit of the QEMU run (default 300)
-#   #@ memory: SIZE         guest memory (default 3G)
+#   #@ timeout: SECONDS     hard limit of the QEMU run (default 300; arm64 600)
+#   #@ memory: SIZE         guest memory (default 3G; arm64 3584M)
 #   #@ min-tests: N         fail if fewer than N results were seen (default 1)
 #   #@ expect-skip: REGEX   skips whose test name or reason match are allowed
 #   #@ allow-splat: REGEX   a kernel splat whose first lines match is allowed
@@ -32,21 +34,58 @@
 #                           rcu_is_watching, before /init).  Only
 #                           tests/vm/extra/kunit-la57.scn boots 5-level.
 #
-# The serial log is kept whole in build/vm/NAME.log (it can be tens of MB:
-# grep it, do not cat it); build/vm/NAME.result lists failed tests, skips and
-# splats with their log line numbers.  DEVPRIV_VM_VERBOSE=1 also prints the
-# QEMU command line.
+# The machines: x86_64 is qemu-system-x86_64 (pc, -cpu max) booting the test
+# kernel's bzImage; arm64 is qemu-system-aarch64 -M virt -cpu max booting the
+# cross-built Image (tests/vm/arm64/README.rst).  Both under TCG with 2 CPUs,
+# the same guest and the same verdict (tests/vm/parse-log.py).
+#
+# The serial log is kept whole in build/vm/NAME.log (arm64:
+# build/arm64/vm/NAME.log; it can be tens of MB: grep it, do not cat it);
+# NAME.result beside it lists failed tests, skips and splats with their log
+# line numbers.  DEVPRIV_VM_VERBOSE=1 also prints the QEMU command line.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=scripts/env.sh
-source "$here/../../scripts/env.sh"
+arch=x86_64
+if [ "${1:-}" = --arch ]; then
+	arch=${2:-}
+	shift 2 || true
+fi
+case $arch in
+x86_64)
+	# shellcheck source=scripts/env.sh
+	source "$here/../../scripts/env.sh"
+	scndir=$here/scenarios
+	outdir=$DEVPRIV_ROOT/build/vm
+	kbuild=$KBUILD
+	kernel=$KBUILD/arch/x86/boot/bzImage
+	mkinitramfs=$here/mkinitramfs.sh
+	elf_arch=x86-64
+	build_hint="make vm-artifacts"
+	timeout_s=300
+	memory=3G
+	;;
+arm64)
+	# shellcheck source=scripts/env-arm64.sh
+	source "$here/../../scripts/env-arm64.sh"
+	scndir=$here/scenarios-arm64
+	outdir=$ARM64_OUT/vm
+	kbuild=$ARM64_KBUILD
+	kernel=$ARM64_IMAGE
+	mkinitramfs=$here/arm64/mkinitramfs.sh
+	elf_arch="ARM aarch64"
+	build_hint="scripts/check-arm64.sh --build-only"
+	timeout_s=600
+	memory=3584M
+	;;
+*) echo "run-scenario: unknown architecture '$arch'" >&2; exit 2 ;;
+esac
 cd "$DEVPRIV_ROOT"
 
-[ $# -eq 1 ] || { echo "usage: $0 SCENARIO" >&2; exit 2; }
+[ $# -eq 1 ] || { echo "usage: $0 [--arch x86_64|arm64] SCENARIO" >&2; exit 2; }
 case $1 in
 *.scn) scn=$1 ;;
-*) scn=$here/scenarios/$1.scn ;;
+*) scn=$scndir/$1.scn ;;
 esac
 name=$(basename "$scn" .scn)
 
@@ -60,8 +99,6 @@ fail() {
 # --- header -----------------------------------------------------------------
 files=()
 cmdline_extra=""
-timeout_s=300
-memory=3G
 min_tests=1
 expect_skip=""
 allow_splat=""
@@ -89,33 +126,39 @@ while IFS= read -r line; do
 	esac
 done < <(grep -E '^#@' "$scn" || true)
 [[ $timeout_s =~ ^[0-9]+$ ]] || fail "bad '#@ timeout: $timeout_s'"
-case $paging in
-4) cmdline_extra=" no5lvl$cmdline_extra" ;;
-5) ;;
-*) fail "bad '#@ paging: $paging' (4 or 5)" ;;
+case $arch-$paging in
+x86_64-4) cmdline_extra=" no5lvl$cmdline_extra" ;;
+x86_64-5) ;;
+arm64-4) ;;
+*) fail "bad '#@ paging: $paging' (x86_64: 4 or 5; arm64 has none)" ;;
 esac
 [[ $min_tests =~ ^[0-9]+$ ]] || fail "bad '#@ min-tests: $min_tests'"
 
 # --- inputs -------------------------------------------------------------------
-bzimage=$KBUILD/arch/x86/boot/bzImage
-[ -f "$bzimage" ] && [ -f "$KBUILD/.devpriv-stamp" ] ||
-	fail "test kernel not built (run: make kernel)"
+if [ ! -f "$kernel" ] || [ ! -f "$kbuild/.devpriv-stamp" ]; then
+	fail "$arch test kernel not built (run: $build_hint)"
+fi
+release=$(cat "$kbuild/include/config/kernel.release")
 for f in "${files[@]}"; do
-	[ -f "$f" ] || fail "missing file '$f' listed in '#@ files:' (run: make vm-artifacts)"
+	[ -f "$f" ] || fail "missing file '$f' listed in '#@ files:' (run: $build_hint)"
+	desc=$(file -b "$f")
+	case $desc in
+	ELF*)
+		[[ $desc == *"$elf_arch"* ]] || fail "$f is not an $arch object: $desc"
+		;;
+	esac
 	case $f in
 	*.ko)
 		# E.g. a module built against the stock Debian headers.
-		want=$(cat "$KBUILD/include/config/kernel.release")
 		got=$(modinfo -F vermagic "$f" 2>/dev/null | awk '{print $1}')
-		[ "$got" = "$want" ] ||
-			fail "$f was built for kernel '$got', the test kernel is '$want' (run: make vm-artifacts)"
+		[ "$got" = "$release" ] ||
+			fail "$f was built for kernel '$got', the $arch test kernel is '$release' (run: $build_hint)"
 		;;
 	esac
 done
 
-base=$("$here/mkinitramfs.sh") || fail "could not build the initramfs"
+base=$("$mkinitramfs") || fail "could not build the initramfs"
 
-outdir=$DEVPRIV_ROOT/build/vm
 mkdir -p "$outdir"
 # Two runs of the same scenario (e.g. make check and a manual run) would
 # write the same log: the second one waits for the first.
@@ -141,13 +184,30 @@ echo "$name" >"$stage/t/scenario.name"
 cat "$base" "$stage/overlay.cpio" >"$initrd"
 
 # --- boot -------------------------------------------------------------------
-# memmap=512M$0x80000000 reserves the RAM that test_hmm's coherent devices
-# (spm_addr_dev0/1) use; '$' is literal here (single quotes).
-cmdline='console=ttyS0 panic=-1 oops=panic transparent_hugepage=madvise hugepages=16 memmap=512M$0x80000000'
-cmdline="$cmdline$cmdline_extra"
-qemu=(qemu-system-x86_64 -accel tcg,thread=multi -cpu "$cpu" -m "$memory" -smp 2
-	-nographic -no-reboot -nic none -kernel "$bzimage" -initrd "$initrd"
-	-append "$cmdline" "${qemu_extra[@]}")
+common='panic=-1 oops=panic transparent_hugepage=madvise hugepages=16'
+case $arch in
+x86_64)
+	# memmap=512M$0x80000000 reserves the RAM that test_hmm's coherent
+	# devices (spm_addr_dev0/1) use; '$' is literal (single quotes).
+	# shellcheck disable=SC2016
+	cmdline="console=ttyS0 $common "'memmap=512M$0x80000000'"$cmdline_extra"
+	# shellcheck disable=SC2054
+	qemu=(qemu-system-x86_64 -accel tcg,thread=multi -cpu "$cpu"
+		-m "$memory" -smp 2 -nographic -no-reboot -nic none
+		-kernel "$kernel" -initrd "$initrd" -append "$cmdline"
+		"${qemu_extra[@]}")
+	;;
+arm64)
+	# arm64 has no memmap=: QEMU gets 3.5 GiB and the kernel mem=3G, so
+	# [0x100000000, 0x120000000) is RAM outside System RAM for spm_addr.
+	cmdline="console=ttyAMA0 $common mem=3G$cmdline_extra"
+	# shellcheck disable=SC2054
+	qemu=(qemu-system-aarch64 -M virt -cpu "$cpu" -accel tcg,thread=multi
+		-m "$memory" -smp 2 -nographic -no-reboot
+		-kernel "$kernel" -initrd "$initrd" -append "$cmdline"
+		"${qemu_extra[@]}")
+	;;
+esac
 if [ "${DEVPRIV_VM_VERBOSE:-0}" = 1 ]; then
 	printf '%q ' "${qemu[@]}" >&2
 	echo >&2
