@@ -257,8 +257,10 @@ stage_all() {
 	mkdir -p build/check
 	for st in $STAGES; do
 		log=build/check/$st.log
-		local src=0
+		local src=0 t0
+		t0=$(date +%s)
 		run_stage "$st" 2>&1 | tee "$log" || src=$?
+		echo "check: stage $st took $(($(date +%s) - t0)) s"
 		last=$(tail -n 1 "$log")
 		if [[ $last =~ $STAGE_RE ]] &&
 			[ "${BASH_REMATCH[1]}" = "$(stage_summary "$st")" ]; then

@@ -20,8 +20,8 @@ PACKAGES=(
 	gcc-powerpc64le-linux-gnu
 	# userspace unit tests: the kernel's radix-tree harness needs liburcu
 	liburcu-dev
-	# scripts, reports, benchmarks
-	python3 perl gnuplot-nox
+	# scripts, reports, benchmarks (file: the VM runner checks ELF types)
+	python3 perl gnuplot-nox file
 )
 
 missing=()
