@@ -8,9 +8,11 @@
 # Paths come from scripts/env.sh ($KSRC, $KBUILD).
 # 1. Extract /usr/src/linux-source-6.1.tar.xz into $KSRC once (atomically:
 #    into a temporary directory, then rename).
-# 2. In $KBUILD (make O=): tinyconfig, merge scripts/kconfig/test-kernel.config
+# 2. In $KBUILD (make O=): tinyconfig, merge $KCONFIG_FRAGMENTS (by default
+#    scripts/kconfig/test-kernel.config; make bench adds bench-kernel.config)
 #    with the kernel's merge_config.sh, olddefconfig, then check that every
-#    option the fragment asks for really ended up with that value.
+#    option the fragments ask for (the last fragment setting it wins) really
+#    ended up with that value.
 # 3. Build bzImage and modules; modules_prepare leaves the tree usable for
 #    out-of-tree modules (make -C $KBUILD M=...).
 # A stamp file records the inputs (source version, fragment sha, this
@@ -55,8 +57,9 @@ extract_source() {
 	tar -C "$tmp" -xf "$KSRC_TARBALL"
 	local top
 	top=$(find "$tmp" -mindepth 1 -maxdepth 1 -type d)
-	[ "$(echo "$top" | wc -l)" -eq 1 ] && [ -f "$top/Makefile" ] ||
+	if [ "$(echo "$top" | wc -l)" -ne 1 ] || [ ! -f "$top/Makefile" ]; then
 		die "unexpected tarball layout in $KSRC_TARBALL"
+	fi
 	echo "$KSRC_DEBVER" >"$top/.devpriv-extracted"
 	rm -rf "$KSRC"
 	mv "$top" "$KSRC"
@@ -94,25 +97,37 @@ rm -f "$stamp"
 
 kmake() { make -C "$KSRC" O="$KBUILD" "$@"; }
 
-# Verify that every option of the fragments ended up as requested.
+# Verify that every option of the fragments ended up as requested.  A
+# later fragment overrides an earlier one (as with merge_config.sh): each
+# option is checked against the last fragment that sets it.
 verify_config() {
 	local cfg=$KBUILD/.config missing=() line opt val f
+	local -A want=()
+	local order=()
 	for f in $KCONFIG_FRAGMENTS; do
 		while IFS= read -r line; do
 			case $line in
 			CONFIG_*=*)
 				opt=${line%%=*}; val=${line#*=}
-				grep -qxF "$opt=$val" "$cfg" ||
-					missing+=("$opt=$val (got: $(grep -E "^(# )?$opt[= ]" "$cfg" || echo unset))")
 				;;
 			"# CONFIG_"*" is not set")
-				opt=${line#\# }; opt=${opt%% *}
-				if grep -qE "^$opt=" "$cfg"; then
-					missing+=("$opt not set (got: $(grep -E "^$opt=" "$cfg"))")
-				fi
+				opt=${line#\# }; opt=${opt%% *}; val=n
 				;;
+			*) continue ;;
 			esac
+			[ -n "${want[$opt]+set}" ] || order+=("$opt")
+			want[$opt]=$val
 		done <"$f"
+	done
+	for opt in "${order[@]}"; do
+		val=${want[$opt]}
+		if [ "$val" = n ]; then
+			if grep -qE "^$opt=" "$cfg"; then
+				missing+=("$opt not set (got: $(grep -E "^$opt=" "$cfg"))")
+			fi
+		elif ! grep -qxF "$opt=$val" "$cfg"; then
+			missing+=("$opt=$val (got: $(grep -E "^(# )?${opt}[= ]" "$cfg" || echo unset))")
+		fi
 	done
 	if [ ${#missing[@]} -gt 0 ]; then
 		echo "build-test-kernel: error: ${#missing[@]} fragment option(s) not in the final .config:" >&2

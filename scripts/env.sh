@@ -16,7 +16,10 @@
 #   KSRC_TARBALL      /usr/src/$KSRC_PKG.tar.xz
 #   KSRC_DEBVER       its Debian version, read from dpkg (e.g. 6.1.192-2)
 #   KSRC              extracted kernel source: $DEVPRIV_CACHE/src/<pkg>_<debver>
-#   KCONFIG_FRAGMENTS config fragment(s) of the test kernel
+#   KCONFIG_FRAGMENTS config fragment(s) of the test kernel; may be set
+#                     beforehand to build and use a variant kernel (make
+#                     bench: test-kernel.config plus bench-kernel.config);
+#                     later fragments win over earlier ones
 #   KCONFIG_SHA       short sha256 over the fragments' contents
 #   KBUILD            test kernel build dir (make O=), keyed by source
 #                     version and fragment sha:
@@ -40,7 +43,7 @@ _devpriv_env() {
 	verdir=${KSRC_DEBVER//:/+}
 	KSRC=$DEVPRIV_CACHE/src/${KSRC_PKG}_$verdir
 
-	KCONFIG_FRAGMENTS=$DEVPRIV_ROOT/scripts/kconfig/test-kernel.config
+	KCONFIG_FRAGMENTS=${KCONFIG_FRAGMENTS:-$DEVPRIV_ROOT/scripts/kconfig/test-kernel.config}
 	# A missing fragment hashes as empty; build-test-kernel.sh refuses it.
 	# shellcheck disable=SC2086
 	KCONFIG_SHA=$({ cat $KCONFIG_FRAGMENTS 2>/dev/null || true; } |
@@ -61,6 +64,7 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	case "${1:-}" in
 	--print)
 		var=${2:?usage: env.sh --print VAR}
+		# shellcheck disable=SC2086,SC2116
 		case " $(echo $_DEVPRIV_VARS) " in
 		*" $var "*) printf '%s\n' "${!var}" ;;
 		*) echo "env.sh: unknown variable '$var'" >&2; exit 1 ;;
