@@ -7,7 +7,9 @@
 #   scripts/bench.sh           make bench: tests/bench/bench.scn, five rounds
 #                              of everything; writes build/bench/results.json,
 #                              build/bench/register.png and the generated part
-#                              of docs/benchmarks.md.  Takes about an hour.
+#                              of docs/benchmarks.md, on the bench kernel
+#                              (below).  About five minutes in the VM, plus
+#                              the bench kernel's build the first time.
 #   scripts/bench.sh --smoke   make bench-smoke: tests/bench/bench-smoke.scn,
 #                              one round of tiny sizes, a few minutes; writes
 #                              build/bench-smoke/results.json; the last line is
@@ -18,15 +20,46 @@
 # pipeline breaks (build, VM run with a splat or a failed step, a ratio that
 # could not be computed), never because of a ratio's value.
 #
-# The modules are built (make modules stock) and copied to build/bench/stage/
-# before the VM boots, so that a concurrent rebuild of the tree cannot swap
-# them mid-run.
+# Kernels.  make bench measures a production kernel, not the debug test
+# kernel: its own variant, the test kernel's fragment plus
+# scripts/kconfig/bench-kernel.config (no KASAN, lockdep, kmemleak,
+# DEBUG_VM, DEBUG_LIST; release suffix "-bench"), built and cached like the
+# test kernel (scripts/build-test-kernel.sh with KCONFIG_FRAGMENTS set, so
+# $KBUILD is keyed by both fragments).  The modules are built for it in a
+# mirror of the repository, build/bench/tree/ (kbuild writes an external
+# module's objects next to its sources, and the in-tree objects belong to
+# the debug kernel), the stock baseline in build/bench/stock/.  The VM
+# runner boots that kernel because KCONFIG_FRAGMENTS is exported to it
+# (tests/vm/run-scenario.sh takes $KBUILD from scripts/env.sh).
+# make bench-smoke stays on the debug test kernel and the in-tree modules
+# (make modules stock): no further kernel build in make check.
+# DEVPRIV_BENCH_KERNEL=debug|bench overrides the choice of either mode.
+#
+# The modules are copied to build/bench/stage/ before the VM boots, so
+# that a concurrent rebuild of the tree cannot swap them mid-run.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=scripts/env.sh
 source "$here/env.sh"
 cd "$DEVPRIV_ROOT"
+
+# mirror_tree DIR: copy the files git knows (tracked, or untracked and not
+# ignored) outside build/ into DIR, rewriting only those whose contents
+# changed, so that kbuild's incremental build holds there.
+mirror_tree() {
+	local f n=0
+	mkdir -p "$1"
+	while IFS= read -r f; do
+		[ -f "$f" ] || continue
+		if ! cmp -s "$f" "$1/$f"; then
+			mkdir -p "$1/$(dirname "$f")"
+			cp -p "$f" "$1/$f"
+			n=$((n + 1))
+		fi
+	done < <(git ls-files -co --exclude-standard | grep -v '^build/')
+	echo "bench: $n source file(s) refreshed in $1"
+}
 
 mode=full
 case ${1:-} in
@@ -38,9 +71,11 @@ esac
 if [ $mode = smoke ]; then
 	scn=tests/bench/bench-smoke.scn
 	out=build/bench-smoke
+	kernel=${DEVPRIV_BENCH_KERNEL:-debug}
 else
 	scn=tests/bench/bench.scn
 	out=build/bench
+	kernel=${DEVPRIV_BENCH_KERNEL:-bench}
 fi
 name=$(basename "$scn" .scn)
 stage=build/bench/stage
@@ -56,13 +91,38 @@ fail() {
 
 mkdir -p "$out" "$stage"
 # --- build and stage ------------------------------------------------------
-echo "bench: building modules and the stock baseline (log: $out/build.log)"
-nice -n 10 make -k modules stock >"$out/build.log" 2>&1 ||
-	echo "bench: the build reported errors; checking what the benchmarks need"
+case $kernel in
+debug)
+	echo "bench: building modules and the stock baseline for the test kernel (log: $out/build.log)"
+	nice -n 10 make -k modules stock >"$out/build.log" 2>&1 ||
+		echo "bench: the build reported errors; checking what the benchmarks need"
+	tree=.
+	stock=build/stock
+	;;
+bench)
+	KCONFIG_FRAGMENTS="$DEVPRIV_ROOT/scripts/kconfig/test-kernel.config $DEVPRIV_ROOT/scripts/kconfig/bench-kernel.config"
+	export KCONFIG_FRAGMENTS
+	# shellcheck source=scripts/env.sh
+	source "$here/env.sh"
+	echo "bench: building the bench kernel, modules and stock baseline for it (log: $out/build.log)"
+	tree=build/bench/tree
+	stock=build/bench/stock
+	{
+		nice -n 10 scripts/build-test-kernel.sh &&
+		mirror_tree "$tree" &&
+		nice -n 10 make -C "$KBUILD" M="$DEVPRIV_ROOT/$tree" -j"$(nproc)" modules &&
+		nice -n 10 scripts/build-stock.sh --out "$stock"
+	} >"$out/build.log" 2>&1 ||
+		echo "bench: the build reported errors; checking what the benchmarks need"
+	;;
+*) fail "DEVPRIV_BENCH_KERNEL=$kernel: want debug or bench" ;;
+esac
+[ -f "$KBUILD/include/config/kernel.release" ] ||
+	{ tail -n 20 "$out/build.log"; fail "no kernel in $KBUILD"; }
 release=$(cat "$KBUILD/include/config/kernel.release")
-artifacts=(tests/bench/devpriv_bench.ko tests/bench/migrate-bench
-	build/stock/test_hmm.ko libdevpriv/devpriv.ko
-	examples/dmirror/devpriv_dmirror.ko)
+artifacts=("$tree/tests/bench/devpriv_bench.ko" "$tree/tests/bench/migrate-bench"
+	"$stock/test_hmm.ko" "$tree/libdevpriv/devpriv.ko"
+	"$tree/examples/dmirror/devpriv_dmirror.ko")
 for f in "${artifacts[@]}"; do
 	[ -f "$f" ] || { tail -n 20 "$out/build.log"; fail "$f was not built"; }
 	cp "$f" "$stage/"
@@ -70,10 +130,11 @@ for f in "${artifacts[@]}"; do
 	*.ko)
 		got=$(modinfo -F vermagic "$stage/${f##*/}" | awk '{print $1}')
 		[ "$got" = "$release" ] ||
-			fail "$f is built for '$got', not the test kernel '$release' (concurrent build? run again)"
+			fail "$f is built for '$got', not the $kernel kernel '$release' (concurrent build? run again)"
 		;;
 	esac
 done
+echo "bench: $kernel kernel $release ($KBUILD)"
 
 # --- run --------------------------------------------------------------------
 echo "bench: running $scn in the VM (log: build/vm/$name.log)"

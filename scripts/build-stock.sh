@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Build the stock baseline against the test kernel, into build/stock/:
+# Build the stock baseline against the test kernel, into build/stock/ (or
+# DIR, for a variant kernel: scripts/bench.sh builds one for the bench
+# kernel in build/bench/stock/):
+#
+#   scripts/build-stock.sh [--out DIR]
+#
 #   test_hmm.ko  the kernel's own lib/test_hmm.c (+ lib/test_hmm_uapi.h),
 #                copied from $KSRC and built out of tree with a generated
 #                Kbuild: make -C $KBUILD M=build/stock
@@ -18,9 +23,15 @@ source "$here/env.sh"
 
 die() { echo "build-stock: error: $*" >&2; exit 1; }
 
+out=$DEVPRIV_ROOT/build/stock
+case ${1:-} in
+--out) out=$(mkdir -p "${2:?usage: $0 [--out DIR]}" && cd "$2" && pwd) ;;
+"") ;;
+*) die "usage: $0 [--out DIR]" ;;
+esac
+
 [ -f "$KBUILD/.devpriv-stamp" ] || die "test kernel not built (run: make kernel)"
 
-out=$DEVPRIV_ROOT/build/stock
 mkdir -p "$out"
 
 # copy_if_changed SRC DST
