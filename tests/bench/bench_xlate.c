@@ -20,6 +20,9 @@
  * page_to_pfn              the stock page -> pfn
  * space_xas_offset_to_page space_offset_to_page with one RCU read section
  *                          (a candidate change, see bench_xlate_loops.c)
+ * pgmap_page_to_index      a stock driver's page -> device index:
+ *                          page_to_pfn() minus the start of
+ *                          page->pgmap's range (as nouveau does)
  * =======================  ===============================================
  *
  * space_offset_to_page also runs, with param 1, on a private space holding

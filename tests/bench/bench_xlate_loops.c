@@ -14,6 +14,7 @@
  */
 
 #include <linux/maple_tree.h>
+#include <linux/memremap.h>
 #include <linux/mm.h>
 #include <linux/rcupdate.h>
 #include <linux/xarray.h>
@@ -159,6 +160,27 @@ BENCH_FN(bench_page_to_pfn)(const struct bench_xlate *x, unsigned int mask)
 	return acc;
 }
 
+/*
+ * What a stock driver does for page -> device index: its chunk from
+ * page->pgmap, the pfn's distance from the start of the chunk's range
+ * (nouveau_dmem_page_addr(), test_hmm's BACKING_PAGE() reads the struct
+ * page likewise).  Unlike page_to_pfn() alone, it reads the struct page.
+ */
+static noinline unsigned long
+BENCH_FN(bench_pgmap_page_to_index)(const struct bench_xlate *x,
+				    unsigned int mask)
+{
+	unsigned long acc = 0;
+	unsigned int i;
+
+	for (i = 0; i < BENCH_SAMPLES; i++) {
+		struct page *page = x->pages[i & mask];
+
+		acc ^= page_to_pfn(page) - PHYS_PFN(page->pgmap->range.start);
+	}
+	return acc;
+}
+
 const struct bench_xlate_fn BENCH_FN(bench_xlate_fns)[BENCH_NR_XLATE_FNS] = {
 	{ "devpriv_offset_to_page", BENCH_FN(bench_devpriv_offset_to_page) },
 	{ "space_offset_to_page", BENCH_FN(bench_space_offset_to_page) },
@@ -169,4 +191,5 @@ const struct bench_xlate_fn BENCH_FN(bench_xlate_fns)[BENCH_NR_XLATE_FNS] = {
 	{ "devpriv_page_to_index", BENCH_FN(bench_page_to_index) },
 	{ "page_to_pfn", BENCH_FN(bench_page_to_pfn) },
 	{ "space_xas_offset_to_page", BENCH_FN(bench_space_xas_offset_to_page) },
+	{ "pgmap_page_to_index", BENCH_FN(bench_pgmap_page_to_index) },
 };

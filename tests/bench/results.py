@@ -197,6 +197,10 @@ def build(d):
                 ("page_to_index_vs_page_to_pfn", "devpriv_page_to_index",
                  "page_to_pfn", "<= 1.5",
                  "devpriv_page_to_index() / page_to_pfn(), %d chunks" % n),
+                ("page_to_index_vs_pgmap_idiom", "devpriv_page_to_index",
+                 "pgmap_page_to_index", None,
+                 "devpriv_page_to_index() / a stock driver's page_to_pfn() "
+                 "- page->pgmap->range.start, %d chunks" % n),
                 ("index_to_page_vs_pfn_to_page", "devpriv_index_to_page",
                  "pfn_to_page", None,
                  "devpriv_index_to_page() / pfn_to_page(), %d chunks" % n),
