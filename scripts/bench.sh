@@ -4,11 +4,11 @@
 # Benchmarks of libdevpriv against the stock device-private path, in one
 # run of the test VM (tests/bench/, docs/benchmarks.md).
 #
-#   scripts/bench.sh           make bench: tests/bench/bench.scn, five rounds
+#   scripts/bench.sh           make bench: tests/bench/bench.scn, nine rounds
 #                              of everything; writes build/bench/results.json,
 #                              build/bench/register.png and the generated part
 #                              of docs/benchmarks.md, on the bench kernel
-#                              (below).  About five minutes in the VM, plus
+#                              (below).  About seven minutes, plus
 #                              the bench kernel's build the first time.
 #   scripts/bench.sh --smoke   make bench-smoke: tests/bench/bench-smoke.scn,
 #                              one round of tiny sizes, a few minutes; writes
