@@ -35,7 +35,8 @@
 #                           tests/vm/extra/kunit-la57.scn boots 5-level.
 #
 # The machines: x86_64 is qemu-system-x86_64 (pc, -cpu max) booting the test
-# kernel's bzImage; arm64 is qemu-system-aarch64 -M virt -cpu max booting the
+# kernel's bzImage (the build of $KCONFIG_FRAGMENTS, scripts/env.sh: make
+# bench sets it to boot its production-like variant instead); arm64 is qemu-system-aarch64 -M virt -cpu max booting the
 # cross-built Image (tests/vm/arm64/README.rst).  Both under TCG with 2 CPUs,
 # the same guest and the same verdict (tests/vm/parse-log.py).
 #
