@@ -57,7 +57,7 @@ struct bench_xlate_fn {
 	bool single_chunk;
 };
 
-#define BENCH_NR_XLATE_FNS	10
+#define BENCH_NR_XLATE_FNS	9
 /* bench_xlate_loops.c, built with and without KASAN instrumentation */
 extern const struct bench_xlate_fn bench_xlate_fns[BENCH_NR_XLATE_FNS];
 extern const struct bench_xlate_fn bench_xlate_fns_nokasan[BENCH_NR_XLATE_FNS];

@@ -18,8 +18,6 @@
  * devpriv_index_to_page    the library's pagemap index -> page
  * devpriv_page_to_index    the library's page -> pagemap index
  * page_to_pfn              the stock page -> pfn
- * space_xas_offset_to_page space_offset_to_page with one RCU read section
- *                          (a candidate change, see bench_xlate_loops.c)
  * pgmap_page_to_index      a stock driver's page -> device index:
  *                          page_to_pfn() minus the start of
  *                          page->pgmap's range (as nouveau does)
@@ -166,7 +164,7 @@ static int bench_xlate_prepare(struct bench_xlate *x, unsigned long nr_chunks)
 /* Every contender of every variant must compute the same as the first. */
 static int bench_xlate_agree(const struct bench_xlate *x)
 {
-	static const unsigned int same[] = { 0, 1, 3, 4, 5, 8 };	/* -> page */
+	static const unsigned int same[] = { 0, 1, 3, 4, 5 };	/* -> page */
 	const struct bench_xlate_fn *fns;
 	unsigned int v, i, mask;
 	const char *suffix;

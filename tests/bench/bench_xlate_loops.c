@@ -16,8 +16,6 @@
 #include <linux/maple_tree.h>
 #include <linux/memremap.h>
 #include <linux/mm.h>
-#include <linux/rcupdate.h>
-#include <linux/xarray.h>
 
 #include "bench_xlate.h"
 
@@ -80,37 +78,6 @@ BENCH_FN(bench_maple_offset_to_page)(const struct bench_xlate *x,
 		struct devpriv_chunk *chunk = mtree_load(mt, offset);
 
 		acc ^= (unsigned long)(chunk->pages + (offset - chunk->offset));
-	}
-	return acc;
-}
-
-/*
- * What devpriv_space_offset_to_page() would cost with a single RCU read
- * section: xas_load() under its own rcu_read_lock() instead of xa_load(),
- * which takes a second, nested one.
- */
-static noinline unsigned long
-BENCH_FN(bench_space_xas_offset_to_page)(const struct bench_xlate *x,
-					 unsigned int mask)
-{
-	struct xarray *xa = &x->many.space->chunks;
-	unsigned long acc = 0;
-	unsigned int i;
-
-	for (i = 0; i < BENCH_SAMPLES; i++) {
-		unsigned long offset = x->offsets[i & mask];
-		XA_STATE(xas, xa, devpriv_offset_granule(offset));
-		struct devpriv_chunk *chunk;
-		struct page *page = NULL;
-
-		rcu_read_lock();
-		do {
-			chunk = xas_load(&xas);
-		} while (xas_retry(&xas, chunk));
-		if (chunk && offset - chunk->offset < chunk->nr_pages)
-			page = chunk->pages + (offset - chunk->offset);
-		rcu_read_unlock();
-		acc ^= (unsigned long)page;
 	}
 	return acc;
 }
@@ -190,6 +157,5 @@ const struct bench_xlate_fn BENCH_FN(bench_xlate_fns)[BENCH_NR_XLATE_FNS] = {
 	{ "devpriv_index_to_page", BENCH_FN(bench_index_to_page) },
 	{ "devpriv_page_to_index", BENCH_FN(bench_page_to_index) },
 	{ "page_to_pfn", BENCH_FN(bench_page_to_pfn) },
-	{ "space_xas_offset_to_page", BENCH_FN(bench_space_xas_offset_to_page) },
 	{ "pgmap_page_to_index", BENCH_FN(bench_pgmap_page_to_index) },
 };

@@ -213,19 +213,6 @@ def build(d):
                 ("xlate", den + suffix, n), "ps/op",
                 goal if main else None, params={"chunks": n}))
         out.append(ratio_entry(
-            d, "offset_to_page_single_rcu_vs_maple" + suffix,
-            "devpriv_space_offset_to_page() rewritten with one RCU read "
-            "section (xas_load) / the maple tree baseline, %d chunks%s"
-            % (n, note), ("xlate", "space_xas_offset_to_page" + suffix, n),
-            ("xlate", "maple_offset_to_page" + suffix, n), "ps/op",
-            params={"chunks": n}))
-        out.append(ratio_entry(
-            d, "offset_to_page_single_rcu_vs_current" + suffix,
-            "the same / devpriv_space_offset_to_page() as it is%s" % note,
-            ("xlate", "space_xas_offset_to_page" + suffix, n),
-            ("xlate", "space_offset_to_page" + suffix, n), "ps/op",
-            params={"chunks": n}))
-        out.append(ratio_entry(
             d, "offset_to_page_flatness" + suffix,
             "devpriv_space_offset_to_page() with %d chunks / with 1 chunk%s"
             % (n, note), ("xlate", "space_offset_to_page" + suffix, n),
