@@ -3,13 +3,14 @@
 #
 # Build the libdevpriv test kernel from Debian's linux-source package.
 #
-#   scripts/build-test-kernel.sh [--arch x86_64|arm64] [--extract-only | --config-only]
+#   [KVER=X.Y] scripts/build-test-kernel.sh [--arch x86_64|arm64] [--extract-only | --config-only]
 #
 # Paths come from scripts/env.sh ($KSRC, $KBUILD; arm64: scripts/env-arm64.sh,
 # $ARM64_KBUILD, cross-built with ARCH=arm64 CROSS_COMPILE=$ARM64_CROSS at
 # nice 10; scripts/build-test-kernel-arm64.sh is this with --arch arm64).
-# 1. Extract /usr/src/linux-source-6.1.tar.xz into $KSRC once (atomically:
-#    into a temporary directory, then rename).  Both architectures share it.
+# 1. Fetch linux-source-$KVER into the cache (scripts/fetch-source.sh) and
+#    extract its tarball into $KSRC once (atomically: into a temporary
+#    directory, then rename).  Both architectures share it.
 # 2. In the build directory (make O=): tinyconfig, merge the fragments
 #    ($KCONFIG_FRAGMENTS, by default scripts/kconfig/test-kernel.config, make
 #    bench adds bench-kernel.config; arm64: $ARM64_KCONFIG_FRAGMENTS) with
@@ -39,6 +40,10 @@ done
 
 log() { echo "build-test-kernel: $*"; }
 die() { echo "build-test-kernel: error: $*" >&2; exit 1; }
+
+# The package first: env.sh reads its version from the cache.
+"$here/fetch-source.sh" "$("$here/env.sh" --print KVER)" ||
+	die "could not fetch the kernel source package"
 
 case $arch in
 x86_64)
@@ -73,24 +78,32 @@ jobs=$(nproc)
 
 # --- 1. kernel source -------------------------------------------------------
 extract_source() {
-	[ "$KSRC_DEBVER" != not-installed ] ||
-		die "linux-source package not installed (run scripts/install-deps.sh)"
-	[ -r "$KSRC_TARBALL" ] || die "missing $KSRC_TARBALL"
+	[ -n "$KSRC_DEB" ] && [ -r "$KSRC_DEB" ] ||
+		die "no $KSRC_PKG package in the cache (scripts/fetch-source.sh $KVER)"
 	if [ -f "$KSRC/.devpriv-extracted" ]; then
 		return 0
 	fi
-	local parent tmp
+	local parent tmp top
 	parent=$(dirname "$KSRC")
 	mkdir -p "$parent"
+	# Two builds (x86_64, arm64) of one version extract it once.
+	exec 7>"$parent/.$KSRC_PKG.lock"
+	flock 7
+	if [ -f "$KSRC/.devpriv-extracted" ]; then
+		return 0
+	fi
 	tmp=$(mktemp -d "$parent/.extract.XXXXXX")
 	# shellcheck disable=SC2064
 	trap "rm -rf '$tmp'" EXIT
-	log "extracting $KSRC_TARBALL ($KSRC_DEBVER) ..."
-	tar -C "$tmp" -xf "$KSRC_TARBALL"
-	local top
+	log "extracting $KSRC_PKG $KSRC_DEBVER from $(basename "$KSRC_DEB") ..."
+	# The package holds one tarball, /usr/src/linux-source-X.Y.tar.xz:
+	# stream it out of the .deb, nothing lands in /usr/src.
+	dpkg-deb --fsys-tarfile "$KSRC_DEB" |
+		tar -xO "./usr/src/$KSRC_PKG.tar.xz" | tar -C "$tmp" -xJ ||
+		die "could not unpack $KSRC_DEB"
 	top=$(find "$tmp" -mindepth 1 -maxdepth 1 -type d)
 	if [ "$(echo "$top" | wc -l)" -ne 1 ] || [ ! -f "$top/Makefile" ]; then
-		die "unexpected tarball layout in $KSRC_TARBALL"
+		die "unexpected tarball layout in $KSRC_DEB"
 	fi
 	echo "$KSRC_DEBVER" >"$top/.devpriv-extracted"
 	rm -rf "$KSRC"

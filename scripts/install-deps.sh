@@ -7,9 +7,12 @@
 set -euo pipefail
 
 PACKAGES=(
-	# kernel source for the test kernel, and what building it needs
-	# (build-essential is only a Recommends of linux-source: name it)
-	linux-source-6.1 build-essential xz-utils flex bison bc libelf-dev libssl-dev
+	# what building the test kernels needs; their sources are not
+	# installed: scripts/fetch-source.sh downloads linux-source-X.Y into
+	# the cache through a private apt configuration (debian-archive-keyring
+	# verifies it)
+	build-essential xz-utils flex bison bc libelf-dev libssl-dev
+	debian-archive-keyring
 	# headers of the stock Debian kernel (stock-header builds)
 	linux-headers-amd64
 	# VM: emulator, guest userspace, initramfs packing
