@@ -236,6 +236,9 @@ static bool devpriv_range_busy(u64 start, u64 size, u64 *busy_end)
  */
 static resource_size_t devpriv_above_alignf(void *data,
 					    const struct resource *avail,
+#ifdef DEVPRIV_HAVE_RESOURCE_ALIGNF_EMPTY_RES
+					    const struct resource *empty,
+#endif
 					    resource_size_t size,
 					    resource_size_t align)
 {

@@ -107,6 +107,73 @@ int devpriv_probe(struct dev_pagemap *pgmap);
 int devpriv_probe(struct dev_pagemap *pgmap) { return memremap_device_private_pagemap(pgmap, 0); }
 C
 
+run DEVPRIV_HAVE_PGMAP_FOLIO_SPLIT \
+	"dev_pagemap_ops.folio_split: a large device-private folio is split (device-private THP series, v6.19 cycle)" <<'C'
+#include <linux/memremap.h>
+static void f(struct folio *head, struct folio *tail) { }
+const struct dev_pagemap_ops devpriv_probe_ops = { .folio_split = f };
+C
+
+run DEVPRIV_HAVE_HMM_PFN_DMA_MAPPED \
+	"HMM_PFN_DMA_MAPPED, HMM_PFN_P2PDMA{,_BUS}; HMM_PFN_ORDER_SHIFT moves to BITS_PER_LONG - 11 (mm/hmm: provide generic DMA managing logic, v6.15)" <<'C'
+#include <linux/hmm.h>
+static_assert(HMM_PFN_ORDER_SHIFT == BITS_PER_LONG - 11);
+unsigned long devpriv_probe(void);
+unsigned long devpriv_probe(void)
+{
+	return HMM_PFN_DMA_MAPPED | HMM_PFN_P2PDMA | HMM_PFN_P2PDMA_BUS;
+}
+C
+
+run DEVPRIV_HAVE_MIGRATE_PFN_COMPOUND \
+	"MIGRATE_PFN_COMPOUND: migrate_vma moves large folios (device-private THP series, v6.19 cycle)" <<'C'
+#include <linux/migrate.h>
+unsigned long devpriv_probe = MIGRATE_PFN_COMPOUND;
+C
+
+run DEVPRIV_HAVE_MAKE_DEVICE_EXCLUSIVE \
+	"make_device_exclusive(mm, addr, owner, &folio) replaces make_device_exclusive_range() (mm/rmap: implement make_device_exclusive() using folio_walk instead of rmap walk, v6.15)" <<'C'
+#include <linux/mm_types.h>
+#include <linux/rmap.h>
+struct page *devpriv_probe(struct mm_struct *mm, struct folio **folio);
+struct page *devpriv_probe(struct mm_struct *mm, struct folio **folio)
+{
+	return make_device_exclusive(mm, 0, NULL, folio);
+}
+C
+
+run DEVPRIV_HAVE_SWP_DEVICE_EXCLUSIVE \
+	"one SWP_DEVICE_EXCLUSIVE swap type instead of _READ and _WRITE (mm: use single SWP_DEVICE_EXCLUSIVE entry type, v6.15)" <<'C'
+#include <linux/swap.h>
+int devpriv_probe = SWP_DEVICE_EXCLUSIVE;
+C
+
+run DEVPRIV_HAVE_SOFTLEAF \
+	"softleaf_t and linux/leafops.h replace the swapops pfn-entry helpers (mm: introduce leaf entry type and use to simplify leaf entry logic, v6.19 cycle)" <<'C'
+#include <linux/leafops.h>
+unsigned long devpriv_probe(softleaf_t entry);
+unsigned long devpriv_probe(softleaf_t entry) { return softleaf_to_pfn(entry); }
+C
+
+run DEVPRIV_HAVE_RESOURCE_ALIGNF_EMPTY_RES \
+	"resource_alignf callbacks also get the unaligned empty range (resource: Pass full extent of empty space to resource_alignf callback, after v6.12)" <<'C'
+#include <linux/ioport.h>
+static resource_size_t f(void *data, const struct resource *res,
+			 const struct resource *empty_res,
+			 resource_size_t size, resource_size_t align)
+{
+	return res->start;
+}
+resource_alignf devpriv_probe = f;
+C
+
+run DEVPRIV_HAVE_KUNIT_SUITES_INIT_RUN \
+	"__kunit_test_suites_init() gains a run_tests argument (between v6.12 and v7.3; commit not pinned down)" <<'C'
+#include <kunit/test.h>
+int devpriv_probe(struct kunit_suite * const *suites);
+int devpriv_probe(struct kunit_suite * const *suites) { return __kunit_test_suites_init(suites, 0, true); }
+C
+
 wait
 {
 	echo "/* SPDX-License-Identifier: GPL-2.0 */"

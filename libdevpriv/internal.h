@@ -22,13 +22,6 @@ struct seq_file;
 #define EXPORT_SYMBOL_DEVPRIV(sym)	EXPORT_SYMBOL_NS_GPL(sym, "DEVPRIV")
 #endif
 
-/* The dev_pagemap_ops member called when a page's last reference goes. */
-#ifdef DEVPRIV_HAVE_PGMAP_FOLIO_FREE
-#define devpriv_free_op		folio_free
-#else
-#define devpriv_free_op		page_free
-#endif
-
 static inline struct dev_pagemap *devpriv_get_dev_pagemap(unsigned long pfn)
 {
 #ifdef DEVPRIV_HAVE_GET_DEV_PAGEMAP_2

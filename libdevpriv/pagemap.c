@@ -80,17 +80,34 @@ static struct devpriv_pagemap *devpriv_pgmap_owner(struct dev_pagemap *pgmap)
 	return container_of(pgmap, struct devpriv_chunk, pgmap)->dpgmap;
 }
 
+/*
+ * The trampolines call the driver's callbacks as registration normalised
+ * them into dpgmap->fwd, whichever of @ops and @devpriv_ops it gave.
+ */
 #ifdef DEVPRIV_HAVE_PGMAP_FOLIO_FREE
 static void devpriv_chunk_free(struct folio *folio)
 {
-	struct dev_pagemap *pgmap = devpriv_page_pgmap(&folio->page);
+	struct devpriv_pagemap *dpgmap =
+		devpriv_pgmap_owner(devpriv_page_pgmap(&folio->page));
 
-	devpriv_pgmap_owner(pgmap)->ops->folio_free(folio);
+	if (dpgmap->fwd.folio_free) {
+		dpgmap->fwd.folio_free(folio);
+		return;
+	}
+	/* a page_free driver never makes a large folio of its pages */
+	WARN_ON_ONCE(folio_test_large(folio));
+	dpgmap->fwd.page_free(&folio->page);
 }
 #else
 static void devpriv_chunk_free(struct page *page)
 {
-	devpriv_pgmap_owner(devpriv_page_pgmap(page))->ops->page_free(page);
+	struct devpriv_pagemap *dpgmap =
+		devpriv_pgmap_owner(devpriv_page_pgmap(page));
+
+	if (dpgmap->fwd.page_free)
+		dpgmap->fwd.page_free(page);
+	else
+		dpgmap->fwd.folio_free(page_folio(page));
 }
 #endif
 
@@ -98,8 +115,40 @@ static vm_fault_t devpriv_chunk_migrate_to_ram(struct vm_fault *vmf)
 {
 	struct dev_pagemap *pgmap = devpriv_page_pgmap(vmf->page);
 
-	return devpriv_pgmap_owner(pgmap)->ops->migrate_to_ram(vmf);
+	return devpriv_pgmap_owner(pgmap)->fwd.migrate_to_ram(vmf);
 }
+
+static int devpriv_chunk_memory_failure(struct dev_pagemap *pgmap,
+					unsigned long pfn,
+					unsigned long nr_pages, int mf_flags)
+{
+	struct devpriv_pagemap *dpgmap = devpriv_pgmap_owner(pgmap);
+
+	/* core mm falls back to its generic handler on -EOPNOTSUPP */
+	if (!dpgmap->fwd.memory_failure)
+		return -EOPNOTSUPP;
+	return dpgmap->fwd.memory_failure(pgmap, pfn, nr_pages, mf_flags);
+}
+
+#ifdef DEVPRIV_HAVE_PGMAP_FOLIO_SPLIT
+static void devpriv_chunk_folio_split(struct folio *head, struct folio *tail)
+{
+	struct devpriv_pagemap *dpgmap = devpriv_pgmap_owner(head->pgmap);
+
+	if (dpgmap->fwd.folio_split) {
+		dpgmap->fwd.folio_split(head, tail);
+		return;
+	}
+	/*
+	 * Having the op means core mm leaves the new folio to us: give it
+	 * the pagemap and mapping it gives folios of pagemaps without one.
+	 */
+	if (tail) {
+		tail->pgmap = head->pgmap;
+		tail->mapping = head->mapping;
+	}
+}
+#endif
 
 /*
  * The ops of every chunk's dev_pagemap.  Their address identifies a page
@@ -108,6 +157,10 @@ static vm_fault_t devpriv_chunk_migrate_to_ram(struct vm_fault *vmf)
 const struct dev_pagemap_ops devpriv_chunk_ops = {
 	.devpriv_free_op = devpriv_chunk_free,
 	.migrate_to_ram = devpriv_chunk_migrate_to_ram,
+	.memory_failure = devpriv_chunk_memory_failure,
+#ifdef DEVPRIV_HAVE_PGMAP_FOLIO_SPLIT
+	.folio_split = devpriv_chunk_folio_split,
+#endif
 };
 EXPORT_SYMBOL_DEVPRIV(devpriv_chunk_ops);
 
@@ -232,19 +285,60 @@ static unsigned long devpriv_chunk_pages(struct devpriv_pagemap *dpgmap)
 	return 1UL << dpgmap->chunk_order;
 }
 
+/*
+ * Copy the driver's callbacks into dpgmap->fwd, from whichever form it
+ * gave, and refuse any this kernel cannot forward.
+ */
+static int devpriv_pagemap_take_ops(struct devpriv_pagemap *dpgmap)
+{
+	const struct dev_pagemap_ops *ops = dpgmap->ops;
+	struct devpriv_pagemap_ops *fwd = &dpgmap->fwd;
+
+	memset(fwd, 0, sizeof(*fwd));
+	if (WARN_ONCE(ops && dpgmap->devpriv_ops,
+		      "devpriv: set ops or devpriv_ops, not both\n"))
+		return -EINVAL;
+	if (dpgmap->devpriv_ops) {
+		*fwd = *dpgmap->devpriv_ops;
+	} else if (ops) {
+#ifdef DEVPRIV_HAVE_PGMAP_FOLIO_FREE
+		fwd->folio_free = ops->folio_free;
+#else
+		fwd->page_free = ops->page_free;
+#endif
+		fwd->migrate_to_ram = ops->migrate_to_ram;
+		fwd->memory_failure = ops->memory_failure;
+#ifdef DEVPRIV_HAVE_PGMAP_FOLIO_SPLIT
+		fwd->folio_split = ops->folio_split;
+#endif
+	}
+	if (WARN_ONCE(!fwd->page_free == !fwd->folio_free ||
+		      !fwd->migrate_to_ram,
+		      "devpriv: migrate_to_ram and one free op are required\n"))
+		return -EINVAL;
+#ifndef DEVPRIV_HAVE_PGMAP_FOLIO_SPLIT
+	if (fwd->folio_split) {
+		/* never calling it would leave the driver's state wrong */
+		pr_err("devpriv: folio_split set, but this kernel has no dev_pagemap_ops.folio_split to forward\n");
+		return -EINVAL;
+	}
+#endif
+	return 0;
+}
+
 /* Check what the driver filled in; warn once and refuse on nonsense. */
 static int devpriv_pagemap_validate(struct devpriv_pagemap *dpgmap,
 				    struct devpriv_space *space)
 {
 	unsigned int chunk_order = dpgmap->chunk_order ?: DEVPRIV_DEFAULT_CHUNK_ORDER;
 	unsigned int space_pages_order = space->order + DEVPRIV_GRANULE_ORDER;
+	int err;
 
 	if (WARN_ONCE(dpgmap->space, "devpriv: pagemap registered twice\n"))
 		return -EBUSY;
-	if (WARN_ONCE(!dpgmap->ops || !dpgmap->ops->devpriv_free_op ||
-		      !dpgmap->ops->migrate_to_ram,
-		      "devpriv: page_free and migrate_to_ram are required\n"))
-		return -EINVAL;
+	err = devpriv_pagemap_take_ops(dpgmap);
+	if (err)
+		return err;
 	if (WARN_ONCE(!dpgmap->owner, "devpriv: owner is required\n"))
 		return -EINVAL;
 	if (WARN_ONCE(!dpgmap->nr_pages, "devpriv: empty pagemap\n"))

@@ -175,19 +175,22 @@ struct mir_device {
  *	that opened the file; also gives the mm
  * @lock: protects @pt and orders it against @notifier's sequence
  * @pt: the device page table
+ * @flags: HMM_DMIRROR_FLAG_* set by HMM_DMIRROR_FLAGS (test_hmm of 6.19
+ *	on); each is consumed by the operation it affects
  */
 struct mir_file {
 	struct mir_device *md;
 	struct mmu_interval_notifier notifier;
 	struct mutex lock;		/* the device page table, see above */
 	struct xarray pt;
+	unsigned long flags;
 };
 
 static dev_t mir_devt;
 static struct mir_device *mir_devices[MIR_NR_DEVICES];
 static unsigned int mir_nr_devices;
 
-static const struct dev_pagemap_ops mir_private_ops;
+static const struct devpriv_pagemap_ops mir_private_ops;
 static const struct dev_pagemap_ops mir_coherent_ops;
 
 static bool mir_is_private(const struct mir_device *md)
@@ -204,7 +207,7 @@ static struct mir_device *mir_private_owner(const struct page *page)
 		return NULL;
 	dpgmap = devpriv_page_pagemap(page);
 	/* another libdevpriv user's page */
-	if (dpgmap->ops != &mir_private_ops)
+	if (dpgmap->devpriv_ops != &mir_private_ops)
 		return NULL;
 	return container_of(dpgmap, struct mir_device, dpgmap);
 }
@@ -378,8 +381,18 @@ static void mir_private_page_free(struct page *page)
 	ida_free(&md->pool, index);
 }
 
+/*
+ * Coherent memory is the kernel's own dev_pagemap, whose free op takes a
+ * folio from 6.19; its folios are single pages (mir_alloc_page()).
+ */
+#ifdef DEVPRIV_HAVE_PGMAP_FOLIO_FREE
+static void mir_coherent_page_free(struct folio *folio)
+{
+	struct page *page = &folio->page;
+#else
 static void mir_coherent_page_free(struct page *page)
 {
+#endif
 	struct mir_device *md = mir_coherent_owner(page);
 
 	ida_free(&md->pool, mir_page_to_index(md, page));
@@ -469,13 +482,13 @@ static vm_fault_t mir_migrate_to_ram(struct vm_fault *vmf)
 	return ret;
 }
 
-static const struct dev_pagemap_ops mir_private_ops = {
+static const struct devpriv_pagemap_ops mir_private_ops = {
 	.page_free = mir_private_page_free,
 	.migrate_to_ram = mir_migrate_to_ram,
 };
 
 static const struct dev_pagemap_ops mir_coherent_ops = {
-	.page_free = mir_coherent_page_free,
+	.devpriv_free_op = mir_coherent_page_free,
 };
 
 /*
@@ -508,7 +521,7 @@ static int mir_private_register(struct mir_device *md)
 	int err;
 
 	memset(&md->dpgmap, 0, sizeof(md->dpgmap));
-	md->dpgmap.ops = &mir_private_ops;
+	md->dpgmap.devpriv_ops = &mir_private_ops;
 	md->dpgmap.owner = md;
 	md->dpgmap.copy_to_ram = mir_copy_to_ram;
 	md->dpgmap.nr_pages = md->nr_pages;
@@ -632,7 +645,7 @@ static bool mir_invalidate(struct mmu_interval_notifier *mni,
 	void *entry;
 
 	/*
-	 * make_device_exclusive_range() on behalf of this mirror: the pages
+	 * make_device_exclusive() on behalf of this mirror: the pages
 	 * stay where they are and mir_exclusive() maps them itself, checking
 	 * the sequence; counting its own call would make it retry forever.
 	 */
@@ -865,7 +878,8 @@ static int mir_access(struct mir_file *mf, struct hmm_dmirror_cmd *cmd,
  */
 
 /* Allocate device pages for the system pages collected in @args, copy. */
-static void mir_copy_to_device(struct mir_device *md, struct migrate_vma *args)
+static void mir_copy_to_device(struct mir_file *mf, struct mir_device *md,
+			       struct migrate_vma *args)
 {
 	unsigned long i;
 
@@ -878,6 +892,12 @@ static void mir_copy_to_device(struct mir_device *md, struct migrate_vma *args)
 		/* no page: pte_none or the zero page, the device page is zeroed */
 		if (spage && WARN_ON_ONCE(is_zone_device_page(spage)))
 			continue;
+#ifdef HMM_DMIRROR_FLAG_FAIL_ALLOC
+		/* the test asks for one failed allocation */
+		if (test_and_clear_bit(ilog2(HMM_DMIRROR_FLAG_FAIL_ALLOC),
+				       &mf->flags))
+			return;
+#endif
 		dpage = mir_alloc_page(md);
 		if (!dpage)
 			return;		/* device memory full: the rest stays */
@@ -957,7 +977,7 @@ static int mir_migrate(struct mir_file *mf, unsigned long start,
 			down_read(&md->mem_rwsem);
 			ret = migrate_vma_setup(&args);
 			if (!ret) {
-				mir_copy_to_device(md, &args);
+				mir_copy_to_device(mf, md, &args);
 				migrate_vma_pages(&args);
 				*moved += mir_count_migrated(&args);
 				migrate_vma_finalize(&args);
@@ -1100,40 +1120,31 @@ static int mir_exclusive(struct mir_file *mf, struct hmm_dmirror_cmd *cmd,
 {
 	struct mm_struct *mm = mf->notifier.mm;
 	unsigned long end = cmd->addr + (cmd->npages << PAGE_SHIFT);
-	struct page *pages[MIR_BATCH];
-	unsigned long addr, next, seq;
-	int ret = 0, got, i;
+	unsigned long addr, seq;
+	int ret = 0;
 
 	if (!mmget_not_zero(mm))
 		return -EINVAL;
 	mmap_read_lock(mm);
-	for (addr = cmd->addr; addr < end && !ret; addr = next) {
-		bool mapped = false;
+	/* one page at a time: make_device_exclusive() of 6.15 takes one */
+	for (addr = cmd->addr; addr < end && !ret; addr += PAGE_SIZE) {
+		struct folio *folio;
+		struct page *page;
 
-		next = min(end, addr + (MIR_BATCH << PAGE_SHIFT));
 		seq = mmu_interval_read_begin(&mf->notifier);
-		/* returns the pages locked and referenced */
-		got = make_device_exclusive_range(mm, addr, next, pages, mf);
-
+		/* returns the page locked, its folio referenced */
+		page = devpriv_make_device_exclusive(mm, addr, mf, &folio);
+		if (IS_ERR(page)) {
+			ret = PTR_ERR(page);
+			break;
+		}
 		mutex_lock(&mf->lock);
-		if (got > 0 && got == (next - addr) >> PAGE_SHIFT &&
-		    !mmu_interval_read_retry(&mf->notifier, seq)) {
-			mapped = true;
-			for (i = 0; i < got && mapped; i++)
-				mapped = pages[i] &&
-					 !mir_pt_set(mf, addr + i * PAGE_SIZE,
-						     pages[i], MIR_PTE_ATOMIC);
-		}
+		if (mmu_interval_read_retry(&mf->notifier, seq) ||
+		    mir_pt_set(mf, addr, page, MIR_PTE_ATOMIC))
+			ret = -EBUSY;
 		mutex_unlock(&mf->lock);
-
-		for (i = 0; i < got; i++) {
-			if (!pages[i])
-				continue;
-			unlock_page(pages[i]);
-			put_page(pages[i]);
-		}
-		if (!mapped)
-			ret = got < 0 ? got : -EBUSY;
+		folio_unlock(folio);
+		folio_put(folio);
 	}
 	mmap_read_unlock(mm);
 	mmput(mm);
@@ -1269,6 +1280,12 @@ static long mir_ioctl(struct file *file, unsigned int command,
 	case HMM_DMIRROR_RELEASE:
 		ret = mir_release_memory(mf->md);
 		break;
+#ifdef HMM_DMIRROR_FLAGS
+	case HMM_DMIRROR_FLAGS:
+		/* test_hmm passes the flags in npages */
+		WRITE_ONCE(mf->flags, cmd.npages);
+		break;
+#endif
 	default:
 		ret = -EINVAL;
 		break;

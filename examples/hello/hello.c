@@ -143,7 +143,7 @@ static vm_fault_t hello_migrate_to_ram(struct vm_fault *vmf)
 	return ret;
 }
 
-static const struct dev_pagemap_ops hello_ops = {
+static const struct devpriv_pagemap_ops hello_ops = {
 	.page_free = hello_page_free,
 	.migrate_to_ram = hello_migrate_to_ram,
 };
@@ -322,7 +322,7 @@ static int __init hello_init(void)
 	u64 start;
 	int err;
 
-	hello.dpgmap.ops = &hello_ops;
+	hello.dpgmap.devpriv_ops = &hello_ops;
 	hello.dpgmap.owner = &hello;
 	hello.dpgmap.copy_to_ram = hello_copy_to_ram;
 	hello.dpgmap.nr_pages = HELLO_DEVMEM_MIB << (20 - PAGE_SHIFT);

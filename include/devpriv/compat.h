@@ -9,12 +9,40 @@
 
 #include <linux/memremap.h>
 #include <linux/mm.h>
+#ifdef __KERNEL__
+#include <linux/rmap.h>
+#include <linux/swapops.h>
+#ifdef DEVPRIV_HAVE_SOFTLEAF
+#include <linux/leafops.h>
+#endif
+#endif
 
 #include <devpriv-conftest.h>
 
 #if !defined(DEVPRIV_ZONE_DEVICE_PAGE_INIT_1) && \
-	!defined(DEVPRIV_ZONE_DEVICE_PAGE_INIT_2)
+	!defined(DEVPRIV_ZONE_DEVICE_PAGE_INIT_2) && \
+	!defined(DEVPRIV_ZONE_DEVICE_PAGE_INIT_3)
 #error "libdevpriv: unsupported zone_device_page_init() (see conftest.sh)"
+#endif
+
+/*
+ * Symbol namespaces are string literals from 6.13.  Spelling the namespace
+ * as a macro keeps MODULE_IMPORT_NS(DEVPRIV), which drivers (and the
+ * Coccinelle ports) write, valid on both sides of the change.
+ */
+#ifndef DEVPRIV_HAVE_EXPORT_NS_IDENT
+#define DEVPRIV				"DEVPRIV"
+#endif
+
+/*
+ * The dev_pagemap_ops member core mm calls when the last reference to a
+ * page (a folio, from 6.19) goes, for code that fills in a struct
+ * dev_pagemap_ops of its own.
+ */
+#ifdef DEVPRIV_HAVE_PGMAP_FOLIO_FREE
+#define devpriv_free_op			folio_free
+#else
+#define devpriv_free_op			page_free
 #endif
 
 /**
@@ -34,6 +62,26 @@ static inline struct dev_pagemap *devpriv_page_pgmap(const struct page *page)
 }
 
 /**
+ * devpriv_page_set_pgmap() - point a ZONE_DEVICE page at its dev_pagemap
+ * @page: a page that is not part of a large folio
+ * @pgmap: its pagemap
+ *
+ * For backends that create struct pages themselves rather than through
+ * memremap_pages(); the field moved from the page to the folio in 6.14.
+ *
+ * Context: any context; nobody else may use @page yet.
+ */
+static inline void devpriv_page_set_pgmap(struct page *page,
+					  struct dev_pagemap *pgmap)
+{
+#ifdef DEVPRIV_HAVE_PAGE_PGMAP
+	page_folio(page)->pgmap = pgmap;
+#else
+	page->pgmap = pgmap;
+#endif
+}
+
+/**
  * devpriv_zone_device_page_init() - hand out a free device-private page
  * @page: a free page of a libdevpriv pagemap
  *
@@ -45,11 +93,137 @@ static inline struct dev_pagemap *devpriv_page_pgmap(const struct page *page)
  */
 static inline void devpriv_zone_device_page_init(struct page *page)
 {
-#ifdef DEVPRIV_ZONE_DEVICE_PAGE_INIT_2
+#if defined(DEVPRIV_ZONE_DEVICE_PAGE_INIT_3)
+	/* the pgmap is that of the chunk, set when the page was created */
+	zone_device_page_init(page, page_pgmap(page), 0);
+#elif defined(DEVPRIV_ZONE_DEVICE_PAGE_INIT_2)
 	zone_device_page_init(page, 0);
 #else
 	zone_device_page_init(page);
 #endif
 }
+
+#ifdef __KERNEL__
+/**
+ * devpriv_make_device_exclusive() - give the device exclusive access to a page
+ * @mm: the mm, with its mmap lock held for read
+ * @addr: page-aligned user address of the page
+ * @owner: the device's pagemap owner, passed to the mmu notifiers
+ * @foliop: output: the folio of the returned page
+ *
+ * make_device_exclusive() of 6.15 and later, built on
+ * make_device_exclusive_range() where that is what the kernel has.  The
+ * CPU page table entry becomes a device-exclusive entry that faults back on
+ * CPU access.
+ *
+ * Context: process context; sleeps.  The mmap lock of @mm held for read.
+ * Return: the page, locked and with a reference on its folio, which the
+ * caller drops with folio_unlock() and folio_put(); or an ERR_PTR().
+ */
+static inline struct page *devpriv_make_device_exclusive(struct mm_struct *mm,
+							 unsigned long addr,
+							 void *owner,
+							 struct folio **foliop)
+{
+#ifdef DEVPRIV_HAVE_MAKE_DEVICE_EXCLUSIVE
+	return make_device_exclusive(mm, addr, owner, foliop);
+#else
+	struct page *page = NULL;
+	int got;
+
+	got = make_device_exclusive_range(mm, addr, addr + PAGE_SIZE, &page,
+					  owner);
+	if (got < 0)
+		return ERR_PTR(got);
+	if (got != 1 || !page)
+		return ERR_PTR(-EBUSY);
+	*foliop = page_folio(page);
+	return page;
+#endif
+}
+
+/* The swap type of device-exclusive entries: one type from 6.15. */
+#ifdef DEVPRIV_HAVE_SWP_DEVICE_EXCLUSIVE
+#define DEVPRIV_SWP_DEVICE_EXCLUSIVE	SWP_DEVICE_EXCLUSIVE
+#else
+#define DEVPRIV_SWP_DEVICE_EXCLUSIVE	SWP_DEVICE_EXCLUSIVE_READ
+#endif
+
+/*
+ * Swap entries that carry a pfn: the swapops helpers until softleaf_t
+ * (linux/leafops.h) replaced them in 6.19.
+ */
+
+/**
+ * devpriv_swp_entry_has_pfn() - does a swap entry carry a pfn?
+ * @entry: a non-present PTE's swap entry
+ *
+ * Context: any context.
+ * Return: true for migration, device-private, device-exclusive and
+ * hwpoison entries.
+ */
+static inline bool devpriv_swp_entry_has_pfn(swp_entry_t entry)
+{
+#ifdef DEVPRIV_HAVE_SOFTLEAF
+	return softleaf_has_pfn(entry);
+#else
+	return is_pfn_swap_entry(entry);
+#endif
+}
+
+/**
+ * devpriv_swp_entry_to_pfn() - the pfn of a pfn-carrying swap entry
+ * @entry: a swap entry for which devpriv_swp_entry_has_pfn() is true
+ *
+ * Context: any context.
+ * Return: the pfn.
+ */
+static inline unsigned long devpriv_swp_entry_to_pfn(swp_entry_t entry)
+{
+#ifdef DEVPRIV_HAVE_SOFTLEAF
+	return softleaf_to_pfn(entry);
+#else
+	return swp_offset_pfn(entry);
+#endif
+}
+
+/**
+ * devpriv_swp_entry_to_page() - the page of a pfn-carrying swap entry
+ * @entry: a swap entry for which devpriv_swp_entry_has_pfn() is true
+ *
+ * Context: any context.
+ * Return: the page.
+ */
+static inline struct page *devpriv_swp_entry_to_page(swp_entry_t entry)
+{
+#ifdef DEVPRIV_HAVE_SOFTLEAF
+	return softleaf_to_page(entry);
+#else
+	return pfn_swap_entry_to_page(entry);
+#endif
+}
+
+/**
+ * devpriv_is_device_private_entry() - is a swap entry device-private?
+ * @entry: a non-present PTE's swap entry
+ * @write: output, may be NULL: whether the entry allows writes
+ *
+ * Context: any context.
+ * Return: true for a device-private entry, readable or writable.
+ */
+static inline bool devpriv_is_device_private_entry(swp_entry_t entry,
+						   bool *write)
+{
+#ifdef DEVPRIV_HAVE_SOFTLEAF
+	if (write)
+		*write = softleaf_is_device_private_write(entry);
+	return softleaf_is_device_private(entry);
+#else
+	if (write)
+		*write = is_writable_device_private_entry(entry);
+	return is_device_private_entry(entry);
+#endif
+}
+#endif /* __KERNEL__ */
 
 #endif /* _DEVPRIV_COMPAT_H */

@@ -41,6 +41,8 @@
 
 struct device;
 struct dentry;
+struct folio;
+struct vm_fault;
 struct devpriv_backend;
 struct devpriv_space;
 
@@ -61,6 +63,36 @@ enum devpriv_pagemap_flags {
 };
 
 #define DEVPRIV_PAGEMAP_FLAGS_ALL	(DEVPRIV_EAGER)
+
+/**
+ * struct devpriv_pagemap_ops - a driver's callbacks, on any kernel
+ * @page_free: the last reference to a page is gone.  Forwarded from
+ *	dev_pagemap_ops.page_free, or from .folio_free (6.19+) for the
+ *	order-0 folios libdevpriv hands out.
+ * @folio_free: the last reference to a folio is gone.  Forwarded from
+ *	dev_pagemap_ops.folio_free, or from .page_free (before 6.19, where
+ *	every device-private folio is one page) as page_folio().
+ * @migrate_to_ram: a CPU fault on a device-private page, as
+ *	dev_pagemap_ops.migrate_to_ram.  Required.
+ * @memory_failure: optional, as dev_pagemap_ops.memory_failure; @pgmap is
+ *	the chunk's (see devpriv_page_pagemap()).  Without it core mm's
+ *	generic handler runs.
+ * @folio_split: optional, as dev_pagemap_ops.folio_split.  Only kernels
+ *	with large device-private folios (6.19+) have it; registration fails
+ *	with -EINVAL elsewhere rather than never calling it.
+ *
+ * Exactly one of @page_free and @folio_free must be set.  Unlike &struct
+ * dev_pagemap_ops, the members are the same on every kernel, so a driver
+ * built for several kernels needs no #ifdef.
+ */
+struct devpriv_pagemap_ops {
+	void (*page_free)(struct page *page);
+	void (*folio_free)(struct folio *folio);
+	vm_fault_t (*migrate_to_ram)(struct vm_fault *vmf);
+	int (*memory_failure)(struct dev_pagemap *pgmap, unsigned long pfn,
+			      unsigned long nr_pages, int mf_flags);
+	void (*folio_split)(struct folio *head, struct folio *tail);
+};
 
 /**
  * struct devpriv_chunk - a populated run of pages of one pagemap
@@ -89,8 +121,10 @@ struct devpriv_chunk {
 
 /**
  * struct devpriv_pagemap - device-private memory of one driver instance
- * @ops: the driver's callbacks, as in &struct dev_pagemap; page_free and
- *	migrate_to_ram are required.
+ * @ops: the driver's callbacks, as in &struct dev_pagemap: the kernel's
+ *	own &struct dev_pagemap_ops, whose members differ between kernels.
+ *	The free op and migrate_to_ram are required.  Set @ops or
+ *	@devpriv_ops, not both.
  * @owner: opaque owner cookie, as &dev_pagemap.owner; compared by
  *	hmm_range_fault() and migrate_vma_setup().  Required.
  * @copy_to_ram: optional; copies @npages device pages to freshly allocated
@@ -105,6 +139,8 @@ struct devpriv_chunk {
  *	offset; offsets of a chunk are always chunk aligned, so this only
  *	matters above @chunk_order.
  * @flags: &enum devpriv_pagemap_flags
+ * @devpriv_ops: the driver's callbacks as a &struct devpriv_pagemap_ops,
+ *	the same on every kernel; instead of @ops.
  * @base: output: device-private offset of index 0 (read-only)
  *
  * The driver fills the fields above @base, typically in a zeroed
@@ -120,10 +156,12 @@ struct devpriv_pagemap {
 	unsigned int chunk_order;
 	unsigned int align_order;
 	unsigned int flags;
+	const struct devpriv_pagemap_ops *devpriv_ops;
 
 	unsigned long base;
 
 	/* private: */
+	struct devpriv_pagemap_ops fwd;
 	struct devpriv_chunk **chunks;
 	unsigned long nr_chunks;
 	struct devpriv_space *space;

@@ -44,16 +44,30 @@
  *
  * 3) migrate pfn, the src/dst arrays of migrate_vma (include/linux/migrate.h):
  *
- *   bit  63 .. 6   5   4   3       2   1         0
- *       [ pfn    ][ - ][ - ][ WRITE ][ - ][ MIGRATE ][ VALID ]
+ *   bit  63 .. 6   5   4          3       2   1         0
+ *       [ pfn    ][ - ][ COMPOUND ][ WRITE ][ - ][ MIGRATE ][ VALID ]
  *
- * 4) hmm pfn, the output of hmm_range_fault() (include/linux/hmm.h):
+ *   COMPOUND (a large folio) only where the kernel has it
+ *   (DEVPRIV_HAVE_MIGRATE_PFN_COMPOUND, 6.19+).
+ *
+ * 4) hmm pfn, the output of hmm_range_fault() (include/linux/hmm.h), up to
+ *    6.14:
  *
  *   bit  63      62      61      60 .. 56   55 .. 0
  *       [ VALID ][ WRITE ][ ERROR ][ order   ][ pfn    ]
  *
  *   HMM_PFN_ORDER_SHIFT = BITS_PER_LONG - 8: the top byte is flags and
  *   order, so an hmm pfn carries at most BITS_PER_LONG - 8 pfn bits.
+ *   From 6.15 (DEVPRIV_HAVE_HMM_PFN_DMA_MAPPED) three more flags sit below
+ *   ERROR and the order moves down to make room:
+ *
+ *   bit  63 .. 61   60          59       58           57 .. 53   52 .. 0
+ *       [ V W E  ][ DMA_MAPPED ][ P2PDMA ][ P2PDMA_BUS ][ order ][ pfn ]
+ *
+ *   HMM_PFN_ORDER_SHIFT = BITS_PER_LONG - 11.
+ *
+ * The two DEVPRIV_HAVE_* layout switches come from conftest.sh in kernel
+ * builds; userspace builds define them to pick a kernel's layout.
  */
 #ifndef _DEVPRIV_ENCODE_H
 #define _DEVPRIV_ENCODE_H
@@ -63,6 +77,8 @@
 #ifdef __KERNEL__
 #include <linux/mm.h>
 #include <linux/swap.h>
+
+#include <devpriv-conftest.h>
 #endif
 
 #ifndef DEVPRIV_BITS_PER_LONG
@@ -98,6 +114,9 @@
 #define DEVPRIV_MPFN_VALID		BIT(0)
 #define DEVPRIV_MPFN_MIGRATE		BIT(1)
 #define DEVPRIV_MPFN_WRITE		BIT(3)
+#ifdef DEVPRIV_HAVE_MIGRATE_PFN_COMPOUND
+#define DEVPRIV_MPFN_COMPOUND		BIT(4)
+#endif
 #define DEVPRIV_MPFN_SHIFT		6
 #define DEVPRIV_MPFN_FLAGS_MASK		((1UL << DEVPRIV_MPFN_SHIFT) - 1)
 
@@ -105,9 +124,23 @@
 #define DEVPRIV_HMM_PFN_VALID		(1UL << (DEVPRIV_BITS_PER_LONG - 1))
 #define DEVPRIV_HMM_PFN_WRITE		(1UL << (DEVPRIV_BITS_PER_LONG - 2))
 #define DEVPRIV_HMM_PFN_ERROR		(1UL << (DEVPRIV_BITS_PER_LONG - 3))
+#ifdef DEVPRIV_HAVE_HMM_PFN_DMA_MAPPED
+#define DEVPRIV_HMM_PFN_DMA_MAPPED	(1UL << (DEVPRIV_BITS_PER_LONG - 4))
+#define DEVPRIV_HMM_PFN_P2PDMA		(1UL << (DEVPRIV_BITS_PER_LONG - 5))
+#define DEVPRIV_HMM_PFN_P2PDMA_BUS	(1UL << (DEVPRIV_BITS_PER_LONG - 6))
+#define DEVPRIV_HMM_PFN_ORDER_SHIFT	(DEVPRIV_BITS_PER_LONG - 11)
+/* every flag bit of this layout, the ones the encoder accepts */
+#define DEVPRIV_HMM_PFN_FLAG_BITS \
+	(DEVPRIV_HMM_PFN_VALID | DEVPRIV_HMM_PFN_WRITE | DEVPRIV_HMM_PFN_ERROR | \
+	 DEVPRIV_HMM_PFN_DMA_MAPPED | DEVPRIV_HMM_PFN_P2PDMA | \
+	 DEVPRIV_HMM_PFN_P2PDMA_BUS)
+#else
 #define DEVPRIV_HMM_PFN_ORDER_SHIFT	(DEVPRIV_BITS_PER_LONG - 8)
+#define DEVPRIV_HMM_PFN_FLAG_BITS \
+	(DEVPRIV_HMM_PFN_VALID | DEVPRIV_HMM_PFN_WRITE | DEVPRIV_HMM_PFN_ERROR)
+#endif
 #define DEVPRIV_HMM_PFN_ORDER_MASK	0x1FUL
-#define DEVPRIV_HMM_PFN_FLAGS		(0xFFUL << DEVPRIV_HMM_PFN_ORDER_SHIFT)
+#define DEVPRIV_HMM_PFN_FLAGS		(~0UL << DEVPRIV_HMM_PFN_ORDER_SHIFT)
 
 /* Swap entries */
 
@@ -194,8 +227,7 @@ devpriv_hmm_pfn_encode(unsigned long pfn, unsigned long flags,
 		       unsigned int order)
 {
 	return (pfn & ~DEVPRIV_HMM_PFN_FLAGS) |
-	       (flags & (DEVPRIV_HMM_PFN_VALID | DEVPRIV_HMM_PFN_WRITE |
-			 DEVPRIV_HMM_PFN_ERROR)) |
+	       (flags & DEVPRIV_HMM_PFN_FLAG_BITS) |
 	       (((unsigned long)order & DEVPRIV_HMM_PFN_ORDER_MASK) <<
 		DEVPRIV_HMM_PFN_ORDER_SHIFT);
 }

@@ -38,6 +38,9 @@ static void devpriv_encode_test_migrate_pfn(struct kunit *test)
 	static const unsigned long flags[] = {
 		0, MIGRATE_PFN_WRITE, MIGRATE_PFN_MIGRATE,
 		MIGRATE_PFN_MIGRATE | MIGRATE_PFN_WRITE,
+#ifdef DEVPRIV_HAVE_MIGRATE_PFN_COMPOUND
+		MIGRATE_PFN_COMPOUND | MIGRATE_PFN_MIGRATE,
+#endif
 	};
 	const unsigned long edge[] = {
 		0, 1, dpt_max_phys_pfn(), devpriv_mpfn_max_pfn(),
@@ -84,6 +87,14 @@ static void devpriv_encode_test_migrate_pfn(struct kunit *test)
 	KUNIT_EXPECT_GE(test, devpriv_mpfn_max_pfn(), dpt_max_phys_pfn());
 }
 
+/* The flags 6.15 added below HMM_PFN_ERROR, which the encoder keeps. */
+#ifdef DEVPRIV_HAVE_HMM_PFN_DMA_MAPPED
+#define dpt_hmm_pfn_dma_flags \
+	(HMM_PFN_DMA_MAPPED | HMM_PFN_P2PDMA | HMM_PFN_P2PDMA_BUS)
+#else
+#define dpt_hmm_pfn_dma_flags	0UL
+#endif
+
 /* hmm pfns: devpriv's helpers and hmm_pfn_to_page()/hmm_pfn_to_map_order() */
 static void devpriv_encode_test_hmm_pfn(struct kunit *test)
 {
@@ -120,7 +131,8 @@ static void devpriv_encode_test_hmm_pfn(struct kunit *test)
 
 	/* flag bits that are not flags do not leak into the order or pfn */
 	KUNIT_EXPECT_EQ(test, devpriv_hmm_pfn_encode(pfn, ~0UL, 0),
-			pfn | HMM_PFN_VALID | HMM_PFN_WRITE | HMM_PFN_ERROR);
+			pfn | HMM_PFN_VALID | HMM_PFN_WRITE | HMM_PFN_ERROR |
+			dpt_hmm_pfn_dma_flags);
 	max = devpriv_hmm_pfn_max_pfn();
 	KUNIT_EXPECT_EQ(test, max, ~HMM_PFN_FLAGS);
 	KUNIT_EXPECT_GE(test, max, dpt_max_phys_pfn());
@@ -135,7 +147,7 @@ static void devpriv_encode_test_swp_entry(struct kunit *test)
 	const unsigned long types[] = {
 		0, 1, MAX_SWAPFILES - 1, SWP_MIGRATION_READ,
 #if IS_ENABLED(CONFIG_DEVICE_PRIVATE)
-		SWP_DEVICE_WRITE, SWP_DEVICE_READ, SWP_DEVICE_EXCLUSIVE_READ,
+		SWP_DEVICE_WRITE, SWP_DEVICE_READ, DEVPRIV_SWP_DEVICE_EXCLUSIVE,
 #endif
 		(1UL << MAX_SWAPFILES_SHIFT) - 1,
 	};
@@ -155,9 +167,9 @@ static void devpriv_encode_test_swp_entry(struct kunit *test)
 					    types[t], offsets[o]);
 			KUNIT_EXPECT_EQ(test, devpriv_swp_type(e.val), swp_type(e));
 			KUNIT_EXPECT_EQ(test, devpriv_swp_offset(e.val), swp_offset(e));
-			if (is_pfn_swap_entry(e))
+			if (devpriv_swp_entry_has_pfn(e))
 				KUNIT_EXPECT_EQ(test, devpriv_swp_pfn(e.val),
-						swp_offset_pfn(e));
+						devpriv_swp_entry_to_pfn(e));
 			else
 				KUNIT_EXPECT_EQ(test, devpriv_swp_pfn(e.val),
 						swp_offset(e) & SWP_PFN_MASK);
@@ -172,6 +184,7 @@ static void devpriv_encode_test_device_private_entry(struct kunit *test)
 	struct page *page;
 	unsigned long pfn;
 	swp_entry_t r, w;
+	bool write;
 
 	page = alloc_page(GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, page);
@@ -179,16 +192,18 @@ static void devpriv_encode_test_device_private_entry(struct kunit *test)
 
 	r = make_readable_device_private_entry(pfn);
 	w = make_writable_device_private_entry(pfn);
-	KUNIT_EXPECT_TRUE(test, is_device_private_entry(r));
-	KUNIT_EXPECT_TRUE(test, is_writable_device_private_entry(w));
+	KUNIT_EXPECT_TRUE(test, devpriv_is_device_private_entry(r, &write));
+	KUNIT_EXPECT_FALSE(test, write);
+	KUNIT_EXPECT_TRUE(test, devpriv_is_device_private_entry(w, &write));
+	KUNIT_EXPECT_TRUE(test, write);
 	KUNIT_EXPECT_EQ(test, devpriv_swp_type(r.val), (unsigned long)SWP_DEVICE_READ);
 	KUNIT_EXPECT_EQ(test, devpriv_swp_type(w.val), (unsigned long)SWP_DEVICE_WRITE);
 	KUNIT_EXPECT_EQ(test, devpriv_swp_pfn(r.val), pfn);
 	KUNIT_EXPECT_EQ(test, devpriv_swp_pfn(w.val), pfn);
 	KUNIT_EXPECT_EQ(test, devpriv_swp_entry(SWP_DEVICE_READ, pfn), r.val);
 	KUNIT_EXPECT_EQ(test, devpriv_swp_entry(SWP_DEVICE_WRITE, pfn), w.val);
-	KUNIT_EXPECT_PTR_EQ(test, pfn_swap_entry_to_page(r), page);
-	KUNIT_EXPECT_PTR_EQ(test, pfn_swap_entry_to_page(w), page);
+	KUNIT_EXPECT_PTR_EQ(test, devpriv_swp_entry_to_page(r), page);
+	KUNIT_EXPECT_PTR_EQ(test, devpriv_swp_entry_to_page(w), page);
 	KUNIT_EXPECT_TRUE(test, devpriv_swp_offset_fits(pfn));
 	__free_page(page);
 #else

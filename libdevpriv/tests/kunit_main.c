@@ -36,7 +36,11 @@ static int __init dpt_init(void)
 		dpt_seed = get_random_u32();
 	pr_info("devpriv_kunit: random seed %u (repeat with seed=%u)\n",
 		dpt_seed, dpt_seed);
+#ifdef DEVPRIV_HAVE_KUNIT_SUITES_INIT_RUN
+	return __kunit_test_suites_init(dpt_suites, ARRAY_SIZE(dpt_suites), true);
+#else
 	return __kunit_test_suites_init(dpt_suites, ARRAY_SIZE(dpt_suites));
+#endif
 }
 
 static void __exit dpt_exit(void)

@@ -853,7 +853,7 @@ static void devpriv_translate_test_foreign_page(struct kunit *test)
 	other->type = MEMORY_DEVICE_PRIVATE;
 	other->ops = &dpt_ops;
 	set_page_zone(fake, ZONE_DEVICE);
-	fake->pgmap = other;
+	devpriv_page_set_pgmap(fake, other);
 	KUNIT_EXPECT_FALSE(test, devpriv_is_devpriv_page(fake));
 	KUNIT_EXPECT_NULL(test, devpriv_page_chunk(fake));
 	KUNIT_EXPECT_NULL(test, devpriv_page_pagemap(fake));

@@ -170,7 +170,7 @@ static int dpt_populate(struct devpriv_chunk *chunk, int nid)
 		return -ENOMEM;
 	for (i = 0; i < chunk->nr_pages; i++) {
 		set_page_zone(&pages[i], ZONE_DEVICE);
-		pages[i].pgmap = &chunk->pgmap;
+		devpriv_page_set_pgmap(&pages[i], &chunk->pgmap);
 	}
 	chunk->pages = pages;
 	/* a cookie only this backend sets: depopulate checks it */
@@ -202,7 +202,8 @@ static void dpt_depopulate(struct devpriv_chunk *chunk)
 	}
 	last = chunk->pages + chunk->nr_pages - 1;
 	if (!is_zone_device_page(chunk->pages) || !is_zone_device_page(last) ||
-	    chunk->pages->pgmap != &chunk->pgmap || last->pgmap != &chunk->pgmap)
+	    devpriv_page_pgmap(chunk->pages) != &chunk->pgmap ||
+	    devpriv_page_pgmap(last) != &chunk->pgmap)
 		atomic_inc(&tp->nr_bad);
 	dpt_event(tp, DPT_EV_DEPOPULATE, chunk);
 	kvfree(chunk->pages);

@@ -143,7 +143,8 @@ BENCH_FN(bench_pgmap_page_to_index)(const struct bench_xlate *x,
 	for (i = 0; i < BENCH_SAMPLES; i++) {
 		struct page *page = x->pages[i & mask];
 
-		acc ^= page_to_pfn(page) - PHYS_PFN(page->pgmap->range.start);
+		acc ^= page_to_pfn(page) -
+		       PHYS_PFN(devpriv_page_pgmap(page)->range.start);
 	}
 	return acc;
 }

@@ -45,7 +45,7 @@ static vm_fault_t devpriv_ctl_migrate_to_ram(struct vm_fault *vmf)
 	return VM_FAULT_SIGBUS;
 }
 
-static const struct dev_pagemap_ops devpriv_ctl_ops = {
+static const struct devpriv_pagemap_ops devpriv_ctl_ops = {
 	.page_free = devpriv_ctl_page_free,
 	.migrate_to_ram = devpriv_ctl_migrate_to_ram,
 };
@@ -61,7 +61,7 @@ static int devpriv_ctl_register(unsigned int slot, unsigned long nr_pages,
 	dpgmap = kzalloc(sizeof(*dpgmap), GFP_KERNEL);
 	if (!dpgmap)
 		return -ENOMEM;
-	dpgmap->ops = &devpriv_ctl_ops;
+	dpgmap->devpriv_ops = &devpriv_ctl_ops;
 	dpgmap->owner = &devpriv_ctl_owner;
 	dpgmap->nr_pages = nr_pages;
 	dpgmap->chunk_order = chunk_order;

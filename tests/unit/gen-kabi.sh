@@ -38,6 +38,20 @@ enum_def() {
 	printf '#define KABI_%s\t(%s)\n' "$2" "$(kabi "$val")"
 }
 
+# enum_opt FILE NAME: as enum_def, for an enumerator only some kernels have
+enum_opt() {
+	if grep -q "^[[:space:]]*$2[[:space:]]*=" "$ksrc/$1"; then
+		enum_def "$1" "$2"
+	fi
+}
+
+# def_opt FILE NAME: as def, for a macro only some kernels have
+def_opt() {
+	if grep -q "^#define[[:space:]]\{1,\}$2[[:space:]]" "$ksrc/$1"; then
+		def "$1" "$2"
+	fi
+}
+
 # names the extracted expressions refer to, in their KABI_ spelling
 kabi() {
 	printf '%s' "$1" | sed \
@@ -67,10 +81,14 @@ def include/linux/migrate.h MIGRATE_PFN_VALID
 def include/linux/migrate.h MIGRATE_PFN_MIGRATE
 def include/linux/migrate.h MIGRATE_PFN_WRITE
 def include/linux/migrate.h MIGRATE_PFN_SHIFT
+def_opt include/linux/migrate.h MIGRATE_PFN_COMPOUND
 
 enum_def include/linux/hmm.h HMM_PFN_VALID
 enum_def include/linux/hmm.h HMM_PFN_WRITE
 enum_def include/linux/hmm.h HMM_PFN_ERROR
+enum_opt include/linux/hmm.h HMM_PFN_DMA_MAPPED
+enum_opt include/linux/hmm.h HMM_PFN_P2PDMA
+enum_opt include/linux/hmm.h HMM_PFN_P2PDMA_BUS
 enum_def include/linux/hmm.h HMM_PFN_ORDER_SHIFT
 enum_def include/linux/hmm.h HMM_PFN_FLAGS
 mask=$(sed -n 's/.*>>[[:space:]]*HMM_PFN_ORDER_SHIFT)[[:space:]]*&[[:space:]]*\(0x[0-9A-Fa-f]*\).*/\1/p' \

@@ -21,9 +21,19 @@
 #define BIT(nr)	(1UL << (nr))
 #endif
 
-#include <devpriv/encode.h>
-
+/*
+ * The layout switches that conftest.sh sets in kernel builds, here from
+ * the kernel source the tests are generated from.
+ */
 #include "kabi.h"
+#ifdef KABI_HMM_PFN_DMA_MAPPED
+#define DEVPRIV_HAVE_HMM_PFN_DMA_MAPPED 1
+#endif
+#ifdef KABI_MIGRATE_PFN_COMPOUND
+#define DEVPRIV_HAVE_MIGRATE_PFN_COMPOUND 1
+#endif
+
+#include <devpriv/encode.h>
 
 #define LAYOUT_STR__(x)		#x
 #define LAYOUT_STR(x)		LAYOUT_STR__(x)
@@ -105,10 +115,18 @@ static void layout_constants(void)
 	T_EQ(DEVPRIV_MPFN_MIGRATE, KABI_MIGRATE_PFN_MIGRATE);
 	T_EQ(DEVPRIV_MPFN_WRITE, KABI_MIGRATE_PFN_WRITE);
 	T_EQ(DEVPRIV_MPFN_SHIFT, KABI_MIGRATE_PFN_SHIFT);
+#ifdef KABI_MIGRATE_PFN_COMPOUND
+	T_EQ(DEVPRIV_MPFN_COMPOUND, KABI_MIGRATE_PFN_COMPOUND);
+#endif
 
 	T_EQ(DEVPRIV_HMM_PFN_VALID, KABI_HMM_PFN_VALID);
 	T_EQ(DEVPRIV_HMM_PFN_WRITE, KABI_HMM_PFN_WRITE);
 	T_EQ(DEVPRIV_HMM_PFN_ERROR, KABI_HMM_PFN_ERROR);
+#ifdef KABI_HMM_PFN_DMA_MAPPED
+	T_EQ(DEVPRIV_HMM_PFN_DMA_MAPPED, KABI_HMM_PFN_DMA_MAPPED);
+	T_EQ(DEVPRIV_HMM_PFN_P2PDMA, KABI_HMM_PFN_P2PDMA);
+	T_EQ(DEVPRIV_HMM_PFN_P2PDMA_BUS, KABI_HMM_PFN_P2PDMA_BUS);
+#endif
 	T_EQ(DEVPRIV_HMM_PFN_ORDER_SHIFT, KABI_HMM_PFN_ORDER_SHIFT);
 	T_EQ(DEVPRIV_HMM_PFN_ORDER_MASK, KABI_HMM_PFN_ORDER_MASK);
 	T_EQ(DEVPRIV_HMM_PFN_FLAGS, KABI_HMM_PFN_FLAGS);
@@ -266,9 +284,7 @@ static void fields_disjoint(void)
 {
 	unsigned long type_bits = DEVPRIV_SWP_TYPE_MASK << DEVPRIV_SWP_TYPE_SHIFT;
 	unsigned long ad_bits = 3UL << DEVPRIV_SWP_PFN_BITS;
-	unsigned long hmm_flag_bits = DEVPRIV_HMM_PFN_VALID |
-				      DEVPRIV_HMM_PFN_WRITE |
-				      DEVPRIV_HMM_PFN_ERROR;
+	unsigned long hmm_flag_bits = DEVPRIV_HMM_PFN_FLAG_BITS;
 	unsigned long hmm_order_bits = DEVPRIV_HMM_PFN_ORDER_MASK <<
 				       DEVPRIV_HMM_PFN_ORDER_SHIFT;
 

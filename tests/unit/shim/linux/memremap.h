@@ -21,6 +21,8 @@ enum memory_type {
 struct dev_pagemap_ops {
 	void (*page_free)(struct page *page);
 	vm_fault_t (*migrate_to_ram)(struct vm_fault *vmf);
+	int (*memory_failure)(struct dev_pagemap *pgmap, unsigned long pfn,
+			      unsigned long nr_pages, int mf_flags);
 };
 
 struct dev_pagemap {

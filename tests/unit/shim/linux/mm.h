@@ -57,6 +57,16 @@ struct page {
 
 static_assert(sizeof(struct page) == 64, "struct page is 64 bytes");
 
+/* Device-private folios are single pages on 6.1. */
+struct folio {
+	struct page page;
+};
+
+static inline struct folio *page_folio(struct page *page)
+{
+	return (struct folio *)page;
+}
+
 /* The kernel's is a __bitwise typedef; a plain integer will do here. */
 #define vm_fault_t		unsigned int
 #define VM_FAULT_SIGBUS		0x000002
