@@ -9,15 +9,21 @@
 #   make check        every stage (scripts/check.sh), aggregate line
 #   make help         all targets
 #
-# Paths come from scripts/env.sh: KSRC (kernel source extracted from
-# Debian's linux-source package into the cache) and KBUILD (test kernel
-# build dir).  The cache lives in $(DEVPRIV_CACHE), default
-# ~/.cache/libdevpriv; set DEVPRIV_CACHE in the environment to move it.
+# The kernel is a parameter: KVER=X.Y names Debian's linux-source-X.Y
+# (default 6.1; make check runs every kernel of KERNELS, default all
+# supported ones: 6.1 6.12 7.3).  Paths come from scripts/env.sh: KSRC (the
+# source fetched from Debian's package and extracted into the cache),
+# KBUILD (test kernel build dir), DEVPRIV_OUT (build/<kver>/x86_64: the
+# module mirror tree, stock baseline, VM logs).  The cache lives in
+# $(DEVPRIV_CACHE), default ~/.cache/libdevpriv; set DEVPRIV_CACHE in the
+# environment to move it.
 
 SHELL := /bin/bash
 
-KSRC := $(shell scripts/env.sh --print KSRC)
-KBUILD := $(shell scripts/env.sh --print KBUILD)
+# Command-line variables reach the scripts through the environment.
+export KVER KERNELS
+# Recursively expanded: the kernel's version is known once it is fetched.
+KBUILD = $(shell scripts/env.sh --print KBUILD)
 # Scenarios for check-vm (names, space separated); empty: all of them.
 SCENARIOS ?=
 export SCENARIOS
@@ -32,21 +38,25 @@ help:
 	@echo "targets:"
 	@echo "  deps          install the Debian packages (scripts/install-deps.sh)"
 	@echo "  kernel        build the test kernel in the cache (scripts/build-test-kernel.sh)"
-	@echo "  modules       build the library modules (./Kbuild) against the test kernel"
-	@echo "  stock         build the stock baseline: test_hmm.ko + hmm-tests in build/stock"
+	@echo "  modules       build the library modules (./Kbuild) against the test kernel,"
+	@echo "                in build/<kver>/x86_64/tree (scripts/build-modules.sh)"
+	@echo "  stock         that kernel's own test_hmm.ko + hmm-tests in build/<kver>/x86_64/stock"
 	@echo "  vm-artifacts  modules + stock + the VM initramfs"
-	@echo "  check         check-static, -unit, -cocci, -vm, bench-smoke, check-arm64;"
-	@echo "                ends with \"N passed, N failed\", exits non-zero on failure"
+	@echo "  check         check-unit; check-static, -cocci, -vm on each kernel of KERNELS;"
+	@echo "                bench-smoke, check-arm64; ends with \"N passed, N failed\","
+	@echo "                exits non-zero on failure"
 	@echo "  check-static  checkpatch, kernel-doc, sparse, W=1"
 	@echo "  check-unit    userspace unit tests (tests/unit)"
 	@echo "  check-vm      VM scenarios (SCENARIOS=\"a b\" for a subset)"
-	@echo "  check-cocci   Coccinelle ports: script parse, .c/.res cases, real 6.1 drivers"
+	@echo "  check-cocci   Coccinelle ports: script parse, .c/.res cases, that kernel's drivers"
 	@echo "  check-arm64   arm64: cross-built test kernel and its scenarios"
 	@echo "  bench         benchmarks vs the stock path on the bench kernel (its own"
 	@echo "                cached build; docs/benchmarks.md, build/bench/)"
 	@echo "  bench-smoke   the benchmark pipeline with tiny sizes, on the test kernel"
 	@echo "  demo          boot libdevpriv + the hello example and print a report"
 	@echo "  env           print the build environment"
+	@echo "parameters: KVER=6.1|6.12|7.3 (default 6.1), KERNELS=\"6.1 6.12 7.3\" (make check),"
+	@echo "  SCENARIOS=\"a b\" (check-vm)"
 	@echo "  clean         remove build outputs of the repository (not the cache)"
 	@echo "  distclean     clean, and remove this checkout's kernel build from the cache"
 
@@ -60,11 +70,7 @@ kernel:
 	@scripts/build-test-kernel.sh
 
 modules: kernel
-	@if [ -f Kbuild ]; then \
-		$(MAKE) -C $(KBUILD) M=$(CURDIR) modules; \
-	else \
-		echo "modules: no Kbuild file yet, nothing to build"; \
-	fi
+	@scripts/build-modules.sh
 
 stock: kernel
 	@scripts/build-stock.sh
@@ -104,9 +110,6 @@ demo: deps
 	@scripts/demo.sh
 
 clean:
-	@if [ -f Kbuild ] && [ -f $(KBUILD)/Makefile ]; then \
-		$(MAKE) -C $(KBUILD) M=$(CURDIR) clean >/dev/null; \
-	fi
 	@if [ -f tests/unit/Makefile ]; then \
 		$(MAKE) -C tests/unit clean || echo "clean: tests/unit clean failed"; \
 	fi

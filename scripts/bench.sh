@@ -24,12 +24,12 @@
 # kernel: its own variant, the test kernel's fragment plus
 # scripts/kconfig/bench-kernel.config (no KASAN, lockdep, kmemleak,
 # DEBUG_VM, DEBUG_LIST; release suffix "-bench"), built and cached like the
-# test kernel (scripts/build-test-kernel.sh with KCONFIG_FRAGMENTS set, so
+# test kernel (scripts/build-test-kernel.sh with KCONFIG_EXTRA set, so
 # $KBUILD is keyed by both fragments).  The modules are built for it in a
 # mirror of the repository, build/bench/tree/ (kbuild writes an external
 # module's objects next to its sources, and the in-tree objects belong to
 # the debug kernel), the stock baseline in build/bench/stock/.  The VM
-# runner boots that kernel because KCONFIG_FRAGMENTS is exported to it
+# runner boots that kernel because KCONFIG_EXTRA is exported to it
 # (tests/vm/run-scenario.sh takes $KBUILD from scripts/env.sh).
 # make bench-smoke stays on the debug test kernel and the in-tree modules
 # (make modules stock): no further kernel build in make check.
@@ -96,12 +96,12 @@ debug)
 	echo "bench: building modules and the stock baseline for the test kernel (log: $out/build.log)"
 	nice -n 10 make -k modules stock >"$out/build.log" 2>&1 ||
 		echo "bench: the build reported errors; checking what the benchmarks need"
-	tree=.
-	stock=build/stock
+	tree=$DEVPRIV_OUT/tree
+	stock=$DEVPRIV_OUT/stock
 	;;
 bench)
-	KCONFIG_FRAGMENTS="$DEVPRIV_ROOT/scripts/kconfig/test-kernel.config $DEVPRIV_ROOT/scripts/kconfig/bench-kernel.config"
-	export KCONFIG_FRAGMENTS
+	KCONFIG_EXTRA=$DEVPRIV_ROOT/scripts/kconfig/bench-kernel.config
+	export KCONFIG_EXTRA
 	# shellcheck source=scripts/env.sh
 	source "$here/env.sh"
 	echo "bench: building the bench kernel, modules and stock baseline for it (log: $out/build.log)"
@@ -137,15 +137,16 @@ done
 echo "bench: $kernel kernel $release ($KBUILD)"
 
 # --- run --------------------------------------------------------------------
-echo "bench: running $scn in the VM (log: build/vm/$name.log)"
+vmlog=$DEVPRIV_OUT/vm/$name.log
+echo "bench: running $scn in the VM (log: ${vmlog#"$DEVPRIV_ROOT"/})"
 status=0
 line=$(tests/vm/run-scenario.sh "$scn") || status=$?
 echo "$line"
-[ -f "build/vm/$name.log" ] || fail "no log of the VM run"
+[ -f "$vmlog" ] || fail "no log of the VM run"
 
 # --- results ------------------------------------------------------------------
 wall=$(($(date +%s) - start))
-args=(--log "build/vm/$name.log" --out "$out" --wall "$wall"
+args=(--log "$vmlog" --out "$out" --wall "$wall"
 	--scenario "$line")
 if [ $mode = smoke ]; then
 	args+=(--smoke)

@@ -3,21 +3,30 @@
 #
 # The test stages of libdevpriv, and their aggregate.
 #
-#   scripts/check.sh all            every stage, then "N passed, N failed[, N skipped]"
-#   scripts/check.sh STAGE          one stage: static unit cocci vm bench arm64
+#   [KERNELS="6.1 6.12 7.3"] scripts/check.sh all
+#                                   every stage, then "N passed, N failed[, N skipped]"
+#   [KVER=X.Y] scripts/check.sh STAGE
+#                                   one stage: static unit cocci vm bench arm64
+#
+# static, cocci and vm are per kernel: "all" runs them on each kernel of
+# $KERNELS (default: every supported kernel, $DEVPRIV_KERNELS of
+# scripts/env.sh), one after the other, each kernel's three together; a
+# single stage runs on $KVER.  unit, bench (bench-smoke) and arm64 run once,
+# on the default kernel.
 #
 # Every stage prints as its last line
 #   <summary>: N passed, N failed[, N skipped]
-# where <summary> is check-STAGE, except bench (make bench-smoke:
-# scripts/bench.sh --smoke, "bench-smoke") and arm64 (make check-arm64:
-# scripts/check-arm64.sh, its own cross-built kernel and scenarios).
-# and exits non-zero if anything failed.  "all" runs every stage even when
+# where <summary> is check-STAGE@KVER for the per-kernel stages, check-unit,
+# bench-smoke (make bench-smoke: scripts/bench.sh --smoke) and check-arm64
+# (make check-arm64: scripts/check-arm64.sh, its own cross-built kernel and
+# scenarios), and exits non-zero if anything failed.  "all" runs every stage even when
 # an earlier one fails, sums the stage lines and exits non-zero on any
 # failure (a stage that crashes without its line counts as one failure).
 # Stage output is also kept in build/check/<stage>.log.
 #
-# Environment: SCENARIOS="a b" limits check-vm to those scenarios;
-# MAKE (default make) is used to build artefacts.
+# Environment: SCENARIOS="a b" limits check-vm to those scenarios (each
+# runs on the kernels its "#@ kernels:" header names); MAKE (default make)
+# is used to build artefacts.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -29,13 +38,15 @@ MAKE=${MAKE:-make}
 # Sub-makes print no "Entering directory" noise.
 mk() { "$MAKE" --no-print-directory "$@"; }
 
-STAGES="static unit cocci vm bench arm64"
-STAGE_RE='^(check-static|check-unit|check-cocci|check-vm|bench-smoke|check-arm64): ([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?$'
+KERNELS=${KERNELS:-$DEVPRIV_KERNELS}
+KERNEL_STAGES="static cocci vm"
+STAGE_RE='^(check-static@[0-9.]+|check-unit|check-cocci@[0-9.]+|check-vm@[0-9.]+|bench-smoke|check-arm64): ([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?$'
 
 # The summary line's prefix of a stage.
 stage_summary() {
 	case $1 in
 	bench) echo bench-smoke ;;
+	static|cocci|vm) echo "check-$1@$KVER" ;;
 	*) echo "check-$1" ;;
 	esac
 }
@@ -52,9 +63,12 @@ stage_summary() {
 # any warning:
 #   checkpatch  $KSRC/scripts/checkpatch.pl --strict --no-tree -f, every file
 #   kernel-doc  $KSRC/scripts/kernel-doc -none, every file
-#   sparse      make -C $KBUILD M=$PWD C=2 CHECK=sparse: the .c files of the
-#               module build (any other file sparse warns about counts too)
-#   W=1         make -C $KBUILD M=$PWD W=1: same files, compiler warnings
+#   sparse      scripts/build-modules.sh C=2 CHECK=sparse: the .c files of
+#               the module build in $DEVPRIV_OUT/tree against $KVER's test
+#               kernel (any other file sparse warns about counts too)
+#   W=1         scripts/build-modules.sh W=1: same files, compiler warnings
+# Every tool runs per kernel: checkpatch and kernel-doc are that kernel's
+# own scripts, sparse and W=1 see that kernel's headers.
 # sparse and W=1 need the Kbuild file; without it they report 0/0.
 # ----------------------------------------------------------------------------
 static_files() {
@@ -65,8 +79,9 @@ static_files() {
 # tally TOOL PASS FAIL: print and add to the stage totals
 st_pass=0
 st_fail=0
+st_skip=0
 tally() {
-	echo "check-static: $1: $2 passed, $3 failed"
+	echo "check-static@$KVER: $1: $2 passed, $3 failed"
 	st_pass=$((st_pass + $2))
 	st_fail=$((st_fail + $3))
 }
@@ -79,7 +94,8 @@ count_build_warnings() {
 	local -A bad=()
 	local f rel p=0 n=0
 	while IFS= read -r f; do
-		rel=${f#"$DEVPRIV_ROOT"/}
+		rel=${f#"$DEVPRIV_OUT"/tree/}
+		rel=${rel#"$DEVPRIV_ROOT"/}
 		bad[$rel]=1
 	done < <(grep -E '^[^ :]+:[0-9]+(:[0-9]+)?: (warning|error|fatal error):' "$log" |
 		cut -d: -f1 | sort -u)
@@ -88,9 +104,9 @@ count_build_warnings() {
 	done
 	n=${#bad[@]}
 	if [ "$n" -gt 0 ]; then
-		echo "check-static: $tool: warnings in: ${!bad[*]}"
+		echo "check-static@$KVER: $tool: warnings in: ${!bad[*]}"
 		grep -E '^[^ :]+:[0-9]+(:[0-9]+)?: (warning|error|fatal error):' "$log" |
-			sed "s|^$DEVPRIV_ROOT/||; s/^/  /" | head -n 50
+			sed "s|^$DEVPRIV_OUT/tree/||; s/^/  /" | head -n 50
 	fi
 	tally "$tool" "$p" "$n"
 }
@@ -98,17 +114,19 @@ count_build_warnings() {
 stage_static() {
 	local files=() f out p n
 	mapfile -t files < <(static_files)
-	echo "check-static: ${#files[@]} project .c/.h file(s)"
+	echo "check-static@$KVER: ${#files[@]} project .c/.h file(s)"
 
-	if ! mk kernel >build/check/static-kernel.log 2>&1; then
-		tail -n 20 build/check/static-kernel.log
-		echo "check-static: test kernel build failed (needed by every tool)"
-		echo "check-static: 0 passed, 1 failed"
+	local logs=build/check/$KVER
+	mkdir -p "$logs"
+	if ! mk kernel >"$logs/static-kernel.log" 2>&1; then
+		tail -n 20 "$logs/static-kernel.log"
+		echo "check-static@$KVER: test kernel build failed (needed by every tool)"
+		echo "check-static@$KVER: 0 passed, 1 failed"
 		return 1
 	fi
 
 	if [ ${#files[@]} -eq 0 ]; then
-		echo "check-static: no project sources yet: checkpatch, kernel-doc, sparse and W=1 have nothing to check"
+		echo "check-static@$KVER: no project sources yet: checkpatch, kernel-doc, sparse and W=1 have nothing to check"
 	fi
 
 	# checkpatch
@@ -119,7 +137,7 @@ stage_static() {
 			p=$((p + 1))
 		else
 			n=$((n + 1))
-			echo "check-static: checkpatch: $f:"
+			echo "check-static@$KVER: checkpatch: $f:"
 			echo "$out" | sed 's/^/  /' | head -n 40
 		fi
 	done
@@ -132,7 +150,7 @@ stage_static() {
 			p=$((p + 1))
 		else
 			n=$((n + 1))
-			echo "check-static: kernel-doc: $f:"
+			echo "check-static@$KVER: kernel-doc: $f:"
 			echo "$out" | sed 's/^/  /' | head -n 40
 		fi
 	done
@@ -140,35 +158,47 @@ stage_static() {
 
 	# sparse and W=1 on the module build
 	if [ ! -f Kbuild ]; then
-		echo "check-static: no Kbuild file yet: sparse and W=1 skipped (nothing to build)"
+		echo "check-static@$KVER: no Kbuild file yet: sparse and W=1 skipped (nothing to build)"
 		tally sparse 0 0
 		tally W=1 0 0
 	else
-		local log=build/check/static-build.log compiled=()
+		local log=$logs/static-build.log compiled=() tree=$DEVPRIV_OUT/tree
 		# 1. a normal build, so that 2. only runs sparse
-		if ! mk -C "$KBUILD" M="$DEVPRIV_ROOT" modules >"$log" 2>&1; then
-			echo "check-static: module build failed:"
+		if ! scripts/build-modules.sh >"$log" 2>&1; then
+			echo "check-static@$KVER: module build failed:"
 			grep -E 'error|Error' "$log" | head -n 20 | sed 's/^/  /'
 		fi
-		mapfile -t compiled < <(find . -path ./build -prune -o -name '.*.o.cmd' -print |
+		mapfile -t compiled < <(cd "$tree" && find . -name '.*.o.cmd' |
 			while read -r c; do
 				f=${c%.o.cmd}.c
 				f=$(dirname "$f")/$(basename "$f" | sed 's/^\.//')
 				case $f in *.mod.c) continue ;; esac	# generated
 				[ -f "$f" ] && echo "${f#./}"
 			done | LC_ALL=C sort -u)
-		echo "check-static: module build compiles ${#compiled[@]} .c file(s)"
-		# 2. sparse on every file (C=2), nothing recompiled
-		mk -C "$KBUILD" M="$DEVPRIV_ROOT" C=2 CHECK=sparse modules \
-			>build/check/static-sparse.log 2>&1 || true
-		count_build_warnings sparse build/check/static-sparse.log "${compiled[@]}"
+		echo "check-static@$KVER: module build compiles ${#compiled[@]} .c file(s)"
+		# 2. sparse on every file (C=2), nothing recompiled.  A kernel
+		# whose scripts/checker-valid.sh rejects the installed sparse
+		# (7.3: no __typeof_unqual__ in sparse 0.6.4) would silently
+		# check nothing: a skip, said as one.
+		if [ -f "$KSRC/scripts/checker-valid.sh" ] &&
+		   [ "$(sh "$KSRC/scripts/checker-valid.sh" sparse 2>/dev/null)" != 1 ]; then
+			echo "check-static@$KVER: sparse: skipped: $KVER's scripts/checker-valid.sh rejects $(sparse --version 2>&1 | head -n 1) (too old for this kernel's headers)"
+			st_skip=$((st_skip + 1))
+		else
+			scripts/build-modules.sh C=2 CHECK=sparse \
+				>"$logs/static-sparse.log" 2>&1 || true
+			count_build_warnings sparse "$logs/static-sparse.log" "${compiled[@]}"
+		fi
 		# 3. W=1: the changed flags make kbuild recompile everything
-		mk -C "$KBUILD" M="$DEVPRIV_ROOT" W=1 modules \
-			>build/check/static-w1.log 2>&1 || true
-		count_build_warnings W=1 build/check/static-w1.log "${compiled[@]}"
+		scripts/build-modules.sh W=1 >"$logs/static-w1.log" 2>&1 || true
+		count_build_warnings W=1 "$logs/static-w1.log" "${compiled[@]}"
 	fi
 
-	echo "check-static: $st_pass passed, $st_fail failed"
+	if [ "$st_skip" -gt 0 ]; then
+		echo "check-static@$KVER: $st_pass passed, $st_fail failed, $st_skip skipped"
+	else
+		echo "check-static@$KVER: $st_pass passed, $st_fail failed"
+	fi
 	[ "$st_fail" -eq 0 ]
 }
 
@@ -182,6 +212,13 @@ stage_unit() {
 		return 0
 	fi
 	local rc=0 log=build/check/unit-run.log last
+	# The tests compile the kernel's own lib/xarray.c: the source first.
+	if ! scripts/build-test-kernel.sh --extract-only >build/check/unit-source.log 2>&1; then
+		tail -n 5 build/check/unit-source.log
+		echo "check-unit: could not fetch or extract the $KVER kernel source"
+		echo "check-unit: 0 passed, 1 failed"
+		return 1
+	fi
 	mk -C tests/unit check >"$log" 2>&1 || rc=$?
 	# make's own "*** [...] Error 1" would follow the stage line.
 	grep -vE '^make(\[[0-9]+\])?: \*\*\* ' "$log" || true
@@ -200,22 +237,29 @@ stage_unit() {
 # check-vm: build what the scenarios need, run them (sorted), one line each.
 # ----------------------------------------------------------------------------
 stage_vm() {
-	local scns=() s p=0 n=0 line
+	local all=() scns=() s p=0 n=0 line
 	if [ -n "${SCENARIOS:-}" ]; then
 		for s in $SCENARIOS; do
-			scns+=("tests/vm/scenarios/${s%.scn}.scn")
+			all+=("tests/vm/scenarios/${s%.scn}.scn")
 		done
 	else
-		mapfile -t scns < <(LC_ALL=C ls tests/vm/scenarios/*.scn 2>/dev/null)
+		mapfile -t all < <(LC_ALL=C ls tests/vm/scenarios/*.scn 2>/dev/null)
 	fi
-	echo "check-vm: ${#scns[@]} scenario(s)"
+	for s in "${all[@]}"; do
+		# a missing file is run, and fails with that reason
+		if [ ! -f "$s" ] || tests/vm/run-scenario.sh --applies "$s"; then
+			scns+=("$s")
+		fi
+	done
+	echo "check-vm@$KVER: ${#scns[@]} scenario(s) for kernel $KVER"
 
 	# Artefacts (make -k: what can be built is): a failure is counted as
 	# one, then the scenarios still run; one that needs a missing file
 	# fails with that reason.
-	if ! mk -k vm-artifacts >build/check/vm-artifacts.log 2>&1; then
-		grep -E 'error|Error' build/check/vm-artifacts.log | head -n 15 | sed 's/^/  /'
-		echo "check-vm: make vm-artifacts failed (build/check/vm-artifacts.log)"
+	mkdir -p "build/check/$KVER"
+	if ! mk -k vm-artifacts >"build/check/$KVER/vm-artifacts.log" 2>&1; then
+		grep -E 'error|Error' "build/check/$KVER/vm-artifacts.log" | head -n 15 | sed 's/^/  /'
+		echo "check-vm@$KVER: make vm-artifacts failed (build/check/$KVER/vm-artifacts.log)"
 		n=$((n + 1))
 	fi
 
@@ -226,7 +270,7 @@ stage_vm() {
 		case $line in
 		"scenario "*": ok "*) [ "$rc" -eq 0 ] || line="$line (but exit status $rc)" ;;
 		"scenario "*": FAIL "*) ;;
-		*) line="scenario $(basename "$s" .scn): FAIL runner exited with status $rc without a result line" ;;
+		*) line="scenario $(basename "$s" .scn)@$KVER: FAIL runner exited with status $rc without a result line" ;;
 		esac
 		case $line in
 		*": ok ("*")") p=$((p + 1)) ;;
@@ -234,7 +278,7 @@ stage_vm() {
 		esac
 		echo "$line"
 	done
-	echo "check-vm: $p passed, $n failed"
+	echo "check-vm@$KVER: $p passed, $n failed"
 	[ "$n" -eq 0 ]
 }
 
@@ -252,41 +296,63 @@ run_stage() {
 	esac
 }
 
-stage_all() {
-	local total_p=0 total_f=0 total_s=0 any_skip=0 rc=0 st log last
-	mkdir -p build/check
-	for st in $STAGES; do
-		log=build/check/$st.log
-		local src=0 t0
-		t0=$(date +%s)
-		run_stage "$st" 2>&1 | tee "$log" || src=$?
-		echo "check: stage $st took $(($(date +%s) - t0)) s"
-		last=$(tail -n 1 "$log")
-		if [[ $last =~ $STAGE_RE ]] &&
-			[ "${BASH_REMATCH[1]}" = "$(stage_summary "$st")" ]; then
-			total_p=$((total_p + BASH_REMATCH[2]))
-			total_f=$((total_f + BASH_REMATCH[3]))
-			if [ -n "${BASH_REMATCH[5]}" ]; then
-				total_s=$((total_s + BASH_REMATCH[5]))
-				any_skip=1
-			fi
-			if [ "$src" -ne 0 ] && [ "${BASH_REMATCH[3]}" -eq 0 ]; then
-				echo "check: stage $st exited with status $src but reported no failure: counted as 1 failed"
-				total_f=$((total_f + 1))
-			fi
-		else
-			echo "check: stage $st ended without its summary line: counted as 1 failed"
+# run_one STAGE: run a stage, tee its output to build/check/, add its
+# summary line to the totals (a stage that crashes without its line counts
+# as one failure).
+total_p=0 total_f=0 total_s=0 any_skip=0 all_rc=0
+run_one() {
+	local st=$1 log src=0 t0 last
+	log=build/check/$st.log
+	case $st in static|cocci|vm) log=build/check/$KVER/$st.log ;; esac
+	mkdir -p "$(dirname "$log")"
+	t0=$(date +%s)
+	run_stage "$st" 2>&1 | tee "$log" || src=$?
+	echo "check: stage $(stage_summary "$st") took $(($(date +%s) - t0)) s"
+	last=$(tail -n 1 "$log")
+	if [[ $last =~ $STAGE_RE ]] &&
+		[ "${BASH_REMATCH[1]}" = "$(stage_summary "$st")" ]; then
+		total_p=$((total_p + BASH_REMATCH[2]))
+		total_f=$((total_f + BASH_REMATCH[3]))
+		if [ -n "${BASH_REMATCH[5]}" ]; then
+			total_s=$((total_s + BASH_REMATCH[5]))
+			any_skip=1
+		fi
+		if [ "$src" -ne 0 ] && [ "${BASH_REMATCH[3]}" -eq 0 ]; then
+			echo "check: stage $(stage_summary "$st") exited with status $src but reported no failure: counted as 1 failed"
 			total_f=$((total_f + 1))
 		fi
-		[ "$src" -eq 0 ] || rc=1
+	else
+		echo "check: stage $(stage_summary "$st") ended without its summary line: counted as 1 failed"
+		total_f=$((total_f + 1))
+	fi
+	[ "$src" -eq 0 ] || all_rc=1
+}
+
+stage_all() {
+	local k st default_kver=$KVER
+	mkdir -p build/check
+	echo "check: kernels $KERNELS"
+	run_one unit
+	for k in $KERNELS; do
+		KVER=$k
+		# shellcheck source=scripts/env.sh
+		source "$DEVPRIV_ROOT/scripts/env.sh"
+		for st in $KERNEL_STAGES; do
+			run_one "$st"
+		done
 	done
-	[ "$total_f" -eq 0 ] || rc=1
+	KVER=$default_kver
+	# shellcheck source=scripts/env.sh
+	source "$DEVPRIV_ROOT/scripts/env.sh"
+	run_one bench
+	run_one arm64
+	[ "$total_f" -eq 0 ] || all_rc=1
 	if [ "$any_skip" = 1 ]; then
 		echo "$total_p passed, $total_f failed, $total_s skipped"
 	else
 		echo "$total_p passed, $total_f failed"
 	fi
-	return "$rc"
+	return "$all_rc"
 }
 
 case ${1:-all} in

@@ -19,6 +19,10 @@ Results counted:
     "ok 3 # SKIP why" which carries no name: the name is then taken from the
     preceding "#  RUN  name ..." line).  A skip is never a pass: allowed
     only if name or reason matches --expect-skip.
+  * --expect-fail NAME...: results that must fail (a stock driver's known
+    failure, declared by its scenario).  Each is counted as an expected
+    failure, never as a pass; one that passes, or is missing, fails the
+    scenario: the declaration stays exact.
 The scenario fails on: any failed result, an unexpected skip, fewer results
 than --min-tests, a non-zero exit of the scenario body, a missing end marker
 (timeout, crash), any kernel splat not matched by --allow-splat, any
@@ -91,6 +95,10 @@ def main():
     ap.add_argument("--details")
     ap.add_argument("--expect-skip", default="")
     ap.add_argument("--allow-splat", default="")
+    ap.add_argument("--allowed-splats", type=int, default=-1,
+                    help="exact number of splats --allow-splat must match")
+    ap.add_argument("--expect-fail", default="",
+                    help="space-separated result names that must fail")
     ap.add_argument("--min-tests", type=int, default=1)
     ap.add_argument("--timeout", type=int, default=0)
     ap.add_argument("--qemu-status", type=int, default=0,
@@ -99,6 +107,8 @@ def main():
 
     expect_skip = re.compile(a.expect_skip) if a.expect_skip else None
     allow_splat = re.compile(a.allow_splat) if a.allow_splat else None
+    expect_fail = set(a.expect_fail.split())
+    xfailed, xpassed = [], []
 
     passed, failed, skipped, bad_skips = [], [], [], []
     summary_failures = []
@@ -213,8 +223,12 @@ def main():
                     summary_failures.append((lineno, name))
                 continue
 
-            if status == "not ok" and directive != "TODO":
+            if status == "not ok" and directive != "TODO" and name in expect_fail:
+                xfailed.append((lineno, name))
+            elif status == "not ok" and directive != "TODO":
                 failed.append((lineno, name))
+            elif status == "ok" and not directive and name in expect_fail:
+                xpassed.append((lineno, name))
             elif directive == "SKIP":
                 what = "%s (%s)" % (name, reason) if reason else name
                 if expect_skip and (expect_skip.search(name) or
@@ -226,8 +240,18 @@ def main():
                 passed.append((lineno, name))
             last_run = ""
 
-    nres = len(passed) + len(failed) + len(skipped) + len(bad_skips)
+    nres = len(passed) + len(failed) + len(skipped) + len(bad_skips) + \
+        len(xfailed) + len(xpassed)
     problems = []
+    if a.allowed_splats >= 0 and len(allowed_splats) != a.allowed_splats:
+        problems.append("%d allowed splat(s), the scenario pins %d" % (
+            len(allowed_splats), a.allowed_splats))
+    if xpassed:
+        problems.append("%d expected failure(s) passed (%s): update the scenario" % (
+            len(xpassed), ", ".join(n for _, n in xpassed[:3])))
+    missing_xfail = sorted(expect_fail - {n for _, n in xfailed + xpassed})
+    if missing_xfail:
+        problems.append("expected failure(s) not seen: %s" % ", ".join(missing_xfail[:3]))
     if not began:
         problems.append("kernel did not reach /init")
     if splats:
@@ -271,6 +295,8 @@ def main():
                                  ("failed suites", summary_failures),
                                  ("unexpected skip", bad_skips),
                                  ("skipped (expected)", skipped),
+                                 ("failed (expected)", xfailed),
+                                 ("passed (expected to fail)", xpassed),
                                  ("splat", splats),
                                  ("allowed splat", allowed_splats),
                                  ("kmemleak", [(ln, "unreferenced object") for ln in leaks])):
@@ -283,6 +309,8 @@ def main():
         print("scenario %s: FAIL %s" % (a.name, "; ".join(problems)))
         return 1
     extra = ", %d skipped" % len(skipped) if skipped else ""
+    if xfailed:
+        extra += ", %d expected failures" % len(xfailed)
     print("scenario %s: ok (%d passed%s)" % (a.name, len(passed), extra))
     return 0
 

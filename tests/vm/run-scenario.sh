@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Run one VM scenario and print exactly one result line:
-#   scenario NAME: ok (N passed[, M skipped])
-#   scenario NAME: FAIL REASON
-# Exit status 0 on ok, 1 on FAIL.
+# Run one VM scenario on the test kernel of $KVER (scripts/env.sh) and
+# print exactly one result line:
+#   scenario NAME@KVER: ok (N passed[, M skipped])
+#   scenario NAME@KVER: FAIL REASON
+# (arm64: NAME@KVER/arm64).  Exit status 0 on ok, 1 on FAIL.
 #
-#   tests/vm/run-scenario.sh [--arch x86_64|arm64] NAME|PATH.scn
+#   [KVER=X.Y] tests/vm/run-scenario.sh [--arch x86_64|arm64] NAME|PATH.scn
+#   [KVER=X.Y] tests/vm/run-scenario.sh --applies NAME|PATH.scn
+#
+# --applies prints nothing and exits 0 when the scenario runs on $KVER
+# (its "#@ kernels:" list), 1 when it does not.
 #
 # A scenario is tests/vm/scenarios/NAME.scn (arm64:
 # tests/vm/scenarios-arm64/NAME.scn): a busybox-sh script that the guest's
@@ -14,13 +19,24 @@
 # lines anywhere in the file (they are shell comments to the guest):
 #   #@ files: PATH...       repo-relative files copied to /t/<basename>
 #                           (repeatable); a missing one, or an ELF file of
-#                           another architecture, fails the run
+#                           another architecture, fails the run.  x86_64:
+#                           build/X is looked up as $DEVPRIV_OUT/X first,
+#                           any other path in the module mirror
+#                           $DEVPRIV_OUT/tree first (scripts/build-modules.sh),
+#                           so one scenario names the artefacts of every
+#                           kernel
+#   #@ kernels: KVER...     the kernels it runs on (default: every one)
+#   #@ KEY@KVER: VALUE      KEY: VALUE, on kernel KVER only (any key)
 #   #@ cmdline: ARGS        extra kernel command line
 #   #@ timeout: SECONDS     hard limit of the QEMU run (default 300; arm64 600)
 #   #@ memory: SIZE         guest memory (default 3G; arm64 3584M)
 #   #@ min-tests: N         fail if fewer than N results were seen (default 1)
 #   #@ expect-skip: REGEX   skips whose test name or reason match are allowed
 #   #@ allow-splat: REGEX   a kernel splat whose first lines match is allowed
+#   #@ allow-splat-count: N exactly N splats match allow-splat (pinned)
+#   #@ expect-fail: NAME... results that must fail (a known failure of a
+#                           stock driver, with the reason in a comment);
+#                           one that passes fails the scenario
 #   #@ cpu: MODEL[,PROPS]   QEMU -cpu (default max), e.g. max,phys-bits=36
 #   #@ qemu: ARGS           extra QEMU arguments (repeatable), e.g. a machine
 #                           whose 64-bit PCI window fills the physical space
@@ -40,29 +56,35 @@
 # cross-built Image (tests/vm/arm64/README.rst).  Both under TCG with 2 CPUs,
 # the same guest and the same verdict (tests/vm/parse-log.py).
 #
-# The serial log is kept whole in build/vm/NAME.log (arm64:
-# build/arm64/vm/NAME.log; it can be tens of MB: grep it, do not cat it);
+# The serial log is kept whole in $DEVPRIV_OUT/vm/NAME.log
+# (build/<kver>/x86_64/vm/; arm64: build/arm64/vm/NAME.log; it can be tens of MB: grep it, do not cat it);
 # NAME.result beside it lists failed tests, skips and splats with their log
 # line numbers.  DEVPRIV_VM_VERBOSE=1 also prints the QEMU command line.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 arch=x86_64
+applies_only=0
 if [ "${1:-}" = --arch ]; then
 	arch=${2:-}
 	shift 2 || true
+fi
+if [ "${1:-}" = --applies ]; then
+	applies_only=1
+	shift
 fi
 case $arch in
 x86_64)
 	# shellcheck source=scripts/env.sh
 	source "$here/../../scripts/env.sh"
 	scndir=$here/scenarios
-	outdir=$DEVPRIV_ROOT/build/vm
+	outdir=$DEVPRIV_OUT/vm
 	kbuild=$KBUILD
 	kernel=$KBUILD/arch/x86/boot/bzImage
 	mkinitramfs=$here/mkinitramfs.sh
 	elf_arch=x86-64
-	build_hint="make vm-artifacts"
+	build_hint="make vm-artifacts KVER=$KVER"
+	tag=@$KVER
 	timeout_s=300
 	memory=3G
 	;;
@@ -76,6 +98,7 @@ arm64)
 	mkinitramfs=$here/arm64/mkinitramfs.sh
 	elf_arch="ARM aarch64"
 	build_hint="scripts/check-arm64.sh --build-only"
+	tag=@$KVER/arm64
 	timeout_s=600
 	memory=3584M
 	;;
@@ -89,9 +112,10 @@ case $1 in
 *) scn=$scndir/$1.scn ;;
 esac
 name=$(basename "$scn" .scn)
+label=$name$tag
 
 fail() {
-	echo "scenario $name: FAIL $*"
+	echo "scenario $label: FAIL $*"
 	exit 1
 }
 
@@ -103,6 +127,9 @@ cmdline_extra=""
 min_tests=1
 expect_skip=""
 allow_splat=""
+allow_splat_count=-1
+expect_fail=""
+kernels=""
 cpu=max
 paging=4
 qemu_extra=()
@@ -113,6 +140,12 @@ while IFS= read -r line; do
 	val=${line#*:}
 	val=$(echo "$val" | sed 's/^[[:space:]]*//; s/[[:space:]]*$//')
 	case $key in
+	*@*)
+		[ "${key#*@}" = "$KVER" ] || continue
+		key=${key%@*}
+		;;
+	esac
+	case $key in
 	files) read -r -a more <<<"$val"; files+=("${more[@]}") ;;
 	cmdline) cmdline_extra="$cmdline_extra $val" ;;
 	timeout) timeout_s=$val ;;
@@ -120,12 +153,20 @@ while IFS= read -r line; do
 	min-tests) min_tests=$val ;;
 	expect-skip) expect_skip=$val ;;
 	allow-splat) allow_splat=$val ;;
+	allow-splat-count) allow_splat_count=$val ;;
+	expect-fail) expect_fail="$expect_fail $val" ;;
+	kernels) kernels=$val ;;
 	cpu) cpu=$val ;;
 	paging) paging=$val ;;
 	qemu) read -r -a more <<<"$val"; qemu_extra+=("${more[@]}") ;;
 	*) fail "unknown header key '#@ $key' in $scn" ;;
 	esac
 done < <(grep -E '^#@' "$scn" || true)
+if [ -n "$kernels" ] && [[ " $kernels " != *" $KVER "* ]]; then
+	[ "$applies_only" = 1 ] && exit 1
+	fail "not a scenario for kernel $KVER (#@ kernels: $kernels)"
+fi
+[ "$applies_only" = 0 ] || exit 0
 [[ $timeout_s =~ ^[0-9]+$ ]] || fail "bad '#@ timeout: $timeout_s'"
 case $arch-$paging in
 x86_64-4) cmdline_extra=" no5lvl$cmdline_extra" ;;
@@ -140,6 +181,17 @@ if [ ! -f "$kernel" ] || [ ! -f "$kbuild/.devpriv-stamp" ]; then
 	fail "$arch test kernel not built (run: $build_hint)"
 fi
 release=$(cat "$kbuild/include/config/kernel.release")
+# Each kernel's artefacts: build/X in $DEVPRIV_OUT, the modules in its mirror.
+if [ "$arch" = x86_64 ]; then
+	for i in "${!files[@]}"; do
+		f=${files[$i]}
+		case $f in
+		build/*) alt=$DEVPRIV_OUT/${f#build/} ;;
+		*) alt=$DEVPRIV_OUT/tree/$f ;;
+		esac
+		[ ! -f "$alt" ] || files[$i]=$alt
+	done
+fi
 for f in "${files[@]}"; do
 	[ -f "$f" ] || fail "missing file '$f' listed in '#@ files:' (run: $build_hint)"
 	desc=$(file -b "$f")
@@ -180,6 +232,7 @@ for f in "${files[@]}"; do
 done
 cp "$scn" "$stage/t/scenario.sh"
 echo "$name" >"$stage/t/scenario.name"
+echo "$KVER" >"$stage/t/scenario.kver"
 (cd "$stage" && find t | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) >"$stage/overlay.cpio"
 # The kernel unpacks concatenated newc archives in order.
 cat "$base" "$stage/overlay.cpio" >"$initrd"
@@ -240,8 +293,9 @@ trap 'rm -rf "$stage"' EXIT
 end=$(date +%s)
 rm -f "$initrd"
 
-python3 "$here/parse-log.py" --name "$name" --log "$log" --details "$result" \
+python3 "$here/parse-log.py" --name "$label" --log "$log" --details "$result" \
 	--expect-skip "$expect_skip" --allow-splat "$allow_splat" \
+	--expect-fail "$expect_fail" --allowed-splats "$allow_splat_count" \
 	--min-tests "$min_tests" --timeout "$timeout_s" --qemu-status "$status" || rc=$?
 echo "duration ${end}-${start} = $((end - start)) s, qemu status $status" >>"$result"
 exit "${rc:-0}"

@@ -24,6 +24,10 @@
 # Programs:
 #   run_tap CMD...              runs a TAP/kselftest program, prints its
 #                               exit status as a comment, returns it
+#   run_hmm_tests [ARGS...]     run_tap /t/hmm-tests with the arguments of
+#                               /t/hmm-tests.args (tests the debug kernel
+#                               cannot finish, scripts/build-stock.sh) and
+#                               one skip per line of /t/hmm-tests.skip
 # Helper names starting with "_" are internal.  NAMEs must not contain
 # spaces or '#'.
 
@@ -123,4 +127,16 @@ run_tap() {
 	_rc=$?
 	echo "# run_tap: $* exited with status $_rc"
 	return $_rc
+}
+
+run_hmm_tests() {
+	_args=
+	[ ! -f /t/hmm-tests.args ] || _args=$(cat /t/hmm-tests.args)
+	if [ -f /t/hmm-tests.skip ]; then
+		while read -r _t _why; do
+			[ -n "$_t" ] && tap_skip "$_t" "$_why"
+		done </t/hmm-tests.skip
+	fi
+	# shellcheck disable=SC2086
+	run_tap /t/hmm-tests $_args "$@"
 }
