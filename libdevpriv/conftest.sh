@@ -100,6 +100,13 @@ struct range devpriv_probe(void);
 struct range devpriv_probe(void) { return mhp_get_pluggable_range(true); }
 C
 
+run DEVPRIV_HAVE_HMM_RANGE_FAULT_UNLOCKED \
+	"hmm_range_fault_unlocked_timeout(): hmm_range_fault() that takes the mmap lock itself and lets a fault handler drop it, e.g. userfaultfd (v7.3 or earlier; test_hmm's HMM_DMIRROR_READ_UNLOCKED)" <<'C'
+#include <linux/hmm.h>
+int devpriv_probe(struct hmm_range *range);
+int devpriv_probe(struct hmm_range *range) { return hmm_range_fault_unlocked_timeout(range, 0); }
+C
+
 run DEVPRIV_HAVE_DEVICE_PRIVATE_PAGEMAP \
 	"memremap_device_private_pagemap(): core device-private address space (Remove device private pages from the physical address space, v6 2026-02, not merged)" <<'C'
 #include <linux/memremap.h>

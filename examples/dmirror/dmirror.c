@@ -73,6 +73,12 @@
 /* The kernel's own uAPI header, from the kernel source tree (see Kbuild). */
 #include <lib/test_hmm_uapi.h>
 
+/* The uAPI has the command where the kernel has what it needs. */
+#if defined(HMM_DMIRROR_READ_UNLOCKED) && \
+	defined(DEVPRIV_HAVE_HMM_RANGE_FAULT_UNLOCKED)
+#define MIR_HAVE_READ_UNLOCKED
+#endif
+
 #define MIR_NR_DEVICES		4
 #define MIR_NR_PRIVATE		2
 /* Pages per hmm_range_fault(), migrate_vma_setup() or exclusive call. */
@@ -681,6 +687,8 @@ static int mir_pt_set(struct mir_file *mf, unsigned long addr,
  * mir_hmm_walk() - hmm_range_fault() a range, consistently with the mirror
  * @mf: the mirror
  * @range: start, end, hmm_pfns, flags and owner filled in
+ * @unlocked: let a fault handler drop the mmap lock (userfaultfd needs it),
+ *	where the kernel has hmm_range_fault_unlocked_timeout()
  *
  * Retries while the mm changes under the walk, for at most
  * %HMM_RANGE_DEFAULT_TIMEOUT milliseconds.
@@ -691,7 +699,8 @@ static int mir_pt_set(struct mir_file *mf, unsigned long addr,
  * caller unlocks.  -EBUSY on timeout, or hmm_range_fault()'s error,
  * without the lock.
  */
-static int mir_hmm_walk(struct mir_file *mf, struct hmm_range *range)
+static int mir_hmm_walk(struct mir_file *mf, struct hmm_range *range,
+			bool unlocked)
 {
 	struct mm_struct *mm = mf->notifier.mm;
 	unsigned long timeout = jiffies +
@@ -702,10 +711,20 @@ static int mir_hmm_walk(struct mir_file *mf, struct hmm_range *range)
 	for (;;) {
 		if (time_after(jiffies, timeout))
 			return -EBUSY;
-		range->notifier_seq = mmu_interval_read_begin(&mf->notifier);
-		mmap_read_lock(mm);
-		ret = hmm_range_fault(range);
-		mmap_read_unlock(mm);
+#ifdef DEVPRIV_HAVE_HMM_RANGE_FAULT_UNLOCKED
+		if (unlocked) {
+			/* the core retries invalidations itself, bounded */
+			ret = hmm_range_fault_unlocked_timeout(range,
+				msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT));
+		} else
+#endif
+		{
+			range->notifier_seq =
+				mmu_interval_read_begin(&mf->notifier);
+			mmap_read_lock(mm);
+			ret = hmm_range_fault(range);
+			mmap_read_unlock(mm);
+		}
 		if (ret == -EBUSY)
 			continue;
 		if (ret)
@@ -717,9 +736,13 @@ static int mir_hmm_walk(struct mir_file *mf, struct hmm_range *range)
 	}
 }
 
-/* Fault [start, end) into the device page table, for writing if @write. */
+/*
+ * Fault [start, end) into the device page table, for writing if @write;
+ * @unlocked: without holding the mmap lock across the fault (see
+ * mir_hmm_walk()).
+ */
 static int mir_fault(struct mir_file *mf, unsigned long start,
-		     unsigned long end, bool write)
+		     unsigned long end, bool write, bool unlocked)
 {
 	unsigned long pfns[MIR_BATCH];
 	struct hmm_range range = {
@@ -737,7 +760,7 @@ static int mir_fault(struct mir_file *mf, unsigned long start,
 	for (addr = start; addr < end && !ret; addr = range.end) {
 		range.start = addr;
 		range.end = min(end, addr + (MIR_BATCH << PAGE_SHIFT));
-		ret = mir_hmm_walk(mf, &range);
+		ret = mir_hmm_walk(mf, &range, unlocked);
 		if (ret)
 			break;
 		for (i = 0; addr + (i << PAGE_SHIFT) < range.end && !ret; i++) {
@@ -779,7 +802,7 @@ static int mir_map_device_pages(struct mir_file *mf, unsigned long start,
 	for (addr = start; addr < end && !ret; addr = range.end) {
 		range.start = addr;
 		range.end = min(end, addr + (MIR_BATCH << PAGE_SHIFT));
-		ret = mir_hmm_walk(mf, &range);
+		ret = mir_hmm_walk(mf, &range, false);
 		if (ret)
 			break;
 		for (i = 0; addr + (i << PAGE_SHIFT) < range.end && !ret; i++) {
@@ -849,9 +872,12 @@ static int mir_read_mapped(struct mir_file *mf, struct hmm_dmirror_cmd *cmd,
 	return ret;
 }
 
-/* HMM_DMIRROR_READ and _WRITE: access, faulting in what is missing. */
+/*
+ * HMM_DMIRROR_READ and _WRITE: access, faulting in what is missing
+ * (_READ_UNLOCKED: without the mmap lock held across the fault).
+ */
 static int mir_access(struct mir_file *mf, struct hmm_dmirror_cmd *cmd,
-		      void *buf, bool write)
+		      void *buf, bool write, bool unlocked)
 {
 	unsigned long start = cmd->addr;
 	unsigned long end = start + (cmd->npages << PAGE_SHIFT);
@@ -864,7 +890,7 @@ static int mir_access(struct mir_file *mf, struct hmm_dmirror_cmd *cmd,
 		mutex_unlock(&mf->lock);
 		if (ret != -ENOENT)
 			break;
-		ret = mir_fault(mf, addr, end, write);
+		ret = mir_fault(mf, addr, end, write, unlocked);
 		if (ret)
 			break;
 		cmd->faults++;
@@ -1092,7 +1118,7 @@ static int mir_snapshot(struct mir_file *mf, struct hmm_dmirror_cmd *cmd)
 	for (addr = cmd->addr; addr < end; addr = range.end) {
 		range.start = addr;
 		range.end = min(end, addr + (MIR_BATCH << PAGE_SHIFT));
-		ret = mir_hmm_walk(mf, &range);
+		ret = mir_hmm_walk(mf, &range, false);
 		if (ret)
 			break;
 		n = (range.end - range.start) >> PAGE_SHIFT;
@@ -1237,6 +1263,9 @@ static long mir_ioctl(struct file *file, unsigned int command,
 
 	switch (command) {
 	case HMM_DMIRROR_READ:
+#ifdef MIR_HAVE_READ_UNLOCKED
+	case HMM_DMIRROR_READ_UNLOCKED:
+#endif
 	case HMM_DMIRROR_WRITE:
 	case HMM_DMIRROR_MIGRATE_TO_DEV:
 	case HMM_DMIRROR_EXCLUSIVE:
@@ -1248,15 +1277,22 @@ static long mir_ioctl(struct file *file, unsigned int command,
 
 	switch (command) {
 	case HMM_DMIRROR_READ:
-		ret = mir_access(mf, &cmd, buf, false);
+		ret = mir_access(mf, &cmd, buf, false, false);
 		if (!ret && copy_to_user(u64_to_user_ptr(cmd.ptr), buf, size))
 			ret = -EFAULT;
 		break;
+#ifdef MIR_HAVE_READ_UNLOCKED
+	case HMM_DMIRROR_READ_UNLOCKED:
+		ret = mir_access(mf, &cmd, buf, false, true);
+		if (!ret && copy_to_user(u64_to_user_ptr(cmd.ptr), buf, size))
+			ret = -EFAULT;
+		break;
+#endif
 	case HMM_DMIRROR_WRITE:
 		if (copy_from_user(buf, u64_to_user_ptr(cmd.ptr), size))
 			ret = -EFAULT;
 		else
-			ret = mir_access(mf, &cmd, buf, true);
+			ret = mir_access(mf, &cmd, buf, true, false);
 		break;
 	case HMM_DMIRROR_MIGRATE_TO_DEV:
 		ret = mir_migrate_to_device(mf, &cmd, buf);

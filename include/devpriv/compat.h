@@ -9,6 +9,9 @@
 
 #include <linux/memremap.h>
 #include <linux/mm.h>
+
+#include <devpriv-conftest.h>
+
 #ifdef __KERNEL__
 #include <linux/rmap.h>
 #include <linux/swapops.h>
@@ -16,8 +19,6 @@
 #include <linux/leafops.h>
 #endif
 #endif
-
-#include <devpriv-conftest.h>
 
 #if !defined(DEVPRIV_ZONE_DEVICE_PAGE_INIT_1) && \
 	!defined(DEVPRIV_ZONE_DEVICE_PAGE_INIT_2) && \
