@@ -39,6 +39,11 @@ virtual report
 //            devpriv_<name> sibling: its private branch moves, its
 //            coherent branch keeps memremap_pages().
 // A pointer is an alias of the pagemaps whose address it is assigned.
+// A pagemap handed to drm_pagemap_init() (Xe, 6.15 on) is neither: the
+// drm_pagemap helpers keep its struct dev_pagemap pointer, compare
+// page_pgmap() with it and pass it to zone_device_folio_init(), which
+// the per-chunk pagemaps of libdevpriv cannot satisfy; devpriv_register.cocci
+// reports it for a manual port of driver and helper together.
 //
 // Python state: priv, coh: names assigned MEMORY_DEVICE_PRIVATE or
 // _COHERENT; dp: names already struct devpriv_pagemap; alias: pointer
@@ -73,6 +78,7 @@ pgfn = set()
 devvar = {}
 basecopy = {}
 devnumfn = {}
+held_args = []
 LV = r'[A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*|\[[^\]]*\])*'
 SIB = "devpriv_"
 
@@ -90,7 +96,19 @@ def _names(base, ptrs):
             out.add(last_name(t))
     return out
 
+def held_names():
+    out = set()
+    for a in held_args:
+        if a.startswith("&"):
+            out.add(last_name(a[1:]))
+        else:
+            for t in alias.get(a, ()):
+                out.add(last_name(t))
+    return out
+
 def name_kind(n):
+    if n in held_names():
+        return None
     pv = _names(priv, ptr_priv)
     ch = _names(coh, ptr_coh)
     if (n in pv and n in ch) or (SIB + n) in dp:
@@ -229,6 +247,18 @@ for st in (priv, coh, dp, ptr_priv, ptr_coh, dp_ptr, devfn, freefn, pgfn, done):
 for st in (alias, devsite, devvar, basecopy, devnumfn):
     st.clear()
 del converted[:]
+del held_args[:]
+
+@dp_held@
+expression D, PG;
+expression list ES;
+@@
+drm_pagemap_init(D, PG, ES)
+
+@script:python@
+pg << dp_held.PG;
+@@
+held_args.append(norm(pg))
 
 @dp_alias@
 identifier P;
@@ -348,10 +378,12 @@ pg << dp_call.PG;
 @@
 dp.add(last_name(pg))
 
-// Device-page evidence: the page_free callbacks (their page is always a
+// Device-page evidence: the page_free callbacks and the folio_free ones
+// that replaced them (their page, or the page of their folio, is always a
 // device page of the driver), functions returning a page they passed to
-// zone_device_page_init() or got from libdevpriv, and functions that look
-// up the pagemap of their page argument.
+// zone_device_page_init() (any arity) or whose folio they passed to
+// zone_device_folio_init(), or that they got from libdevpriv, and
+// functions that look up the pagemap of their page argument.
 
 @dp_ops@
 identifier I, F;
@@ -363,14 +395,38 @@ f << dp_ops.F;
 @@
 freefn.add(f)
 
+@dp_ops_folio@
+identifier I, F;
+@@
+struct dev_pagemap_ops I = { ..., .folio_free = F, ... };
+
+@script:python@
+f << dp_ops_folio.F;
+@@
+freefn.add(f)
+
 @dp_devfn exists@
 identifier fn, Q;
 type T;
 @@
-T *fn(...) { ... zone_device_page_init(Q); ... return Q; }
+T *fn(...) { ... zone_device_page_init(Q, ...); ... return Q; }
 
 @script:python@
 fn << dp_devfn.fn;
+@@
+devfn.add(fn)
+
+// zone_device_folio_init() takes the folio, often a local set from the
+// page on one branch and the page from the folio on another: a function
+// that initialises a folio and returns a page returns the page of that folio.
+@dp_devfn3 exists@
+identifier fn, Q;
+expression FO, PG, O;
+@@
+struct page *fn(...) { ... zone_device_folio_init(FO, PG, O); ... return Q; }
+
+@script:python@
+fn << dp_devfn3.fn;
 @@
 devfn.add(fn)
 
@@ -453,7 +509,9 @@ log(q, "decoding helper: devpriv_*_pfn_to_page()")
 // Only pages proven to be device pages move: the result of a function
 // that zone_device_page_init()s the page it returns (the allocator of
 // the driver), of a libdevpriv lookup, a page the same function passes
-// to zone_device_page_init(), or the page of a page_free callback.  A
+// to zone_device_page_init() (or whose folio it passes to
+// zone_device_folio_init()), or the page of a page_free callback (or of
+// the folio of a folio_free callback).  A
 // page from alloc_page() and friends has none of these and keeps
 // migrate_pfn(page_to_pfn()).
 // =====================================================================
@@ -502,7 +560,7 @@ devsite[site(p)] = "private" if page_kind() == "private" else "shared"
 expression P;
 position p;
 @@
-zone_device_page_init(P);
+\(zone_device_page_init(P, ...);\|zone_device_folio_init(page_folio(P), ...);\)
 ...
 migrate_pfn@p(page_to_pfn(P))
 
@@ -521,6 +579,23 @@ T fn(struct page *P) { <... migrate_pfn@p(page_to_pfn(P)) ...> }
 
 @script:python@
 p << ev_free.p;
+@@
+devsite[site(p)] = page_kind()
+
+@ev_free_folio@
+identifier fn : script:python () { fn in freefn };
+identifier FO, P;
+type T;
+position p;
+@@
+T fn(struct folio *FO) {
+  ...
+  struct page *P = \(&FO->page\|folio_page(FO, 0)\);
+  <... migrate_pfn@p(page_to_pfn(P)) ...>
+}
+
+@script:python@
+p << ev_free_folio.p;
 @@
 devsite[site(p)] = page_kind()
 

@@ -43,6 +43,11 @@ virtual report
 //            devpriv_<name> sibling: its private branch moves, its
 //            coherent branch keeps memremap_pages().
 // A pointer is an alias of the pagemaps whose address it is assigned.
+// A pagemap handed to drm_pagemap_init() (Xe, 6.15 on) is neither: the
+// drm_pagemap helpers keep its struct dev_pagemap pointer, compare
+// page_pgmap() with it and pass it to zone_device_folio_init(), which
+// the per-chunk pagemaps of libdevpriv cannot satisfy; devpriv_register.cocci
+// reports it for a manual port of driver and helper together.
 //
 // Python state: priv, coh: names assigned MEMORY_DEVICE_PRIVATE or
 // _COHERENT; dp: names already struct devpriv_pagemap; alias: pointer
@@ -77,6 +82,7 @@ pgfn = set()
 devvar = {}
 basecopy = {}
 devnumfn = {}
+held_args = []
 LV = r'[A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*|\[[^\]]*\])*'
 SIB = "devpriv_"
 
@@ -94,7 +100,19 @@ def _names(base, ptrs):
             out.add(last_name(t))
     return out
 
+def held_names():
+    out = set()
+    for a in held_args:
+        if a.startswith("&"):
+            out.add(last_name(a[1:]))
+        else:
+            for t in alias.get(a, ()):
+                out.add(last_name(t))
+    return out
+
 def name_kind(n):
+    if n in held_names():
+        return None
     pv = _names(priv, ptr_priv)
     ch = _names(coh, ptr_coh)
     if (n in pv and n in ch) or (SIB + n) in dp:
@@ -233,6 +251,18 @@ for st in (priv, coh, dp, ptr_priv, ptr_coh, dp_ptr, devfn, freefn, pgfn, done):
 for st in (alias, devsite, devvar, basecopy, devnumfn):
     st.clear()
 del converted[:]
+del held_args[:]
+
+@dp_held@
+expression D, PG;
+expression list ES;
+@@
+drm_pagemap_init(D, PG, ES)
+
+@script:python@
+pg << dp_held.PG;
+@@
+held_args.append(norm(pg))
 
 @dp_alias@
 identifier P;
@@ -352,10 +382,12 @@ pg << dp_call.PG;
 @@
 dp.add(last_name(pg))
 
-// Device-page evidence: the page_free callbacks (their page is always a
+// Device-page evidence: the page_free callbacks and the folio_free ones
+// that replaced them (their page, or the page of their folio, is always a
 // device page of the driver), functions returning a page they passed to
-// zone_device_page_init() or got from libdevpriv, and functions that look
-// up the pagemap of their page argument.
+// zone_device_page_init() (any arity) or whose folio they passed to
+// zone_device_folio_init(), or that they got from libdevpriv, and
+// functions that look up the pagemap of their page argument.
 
 @dp_ops@
 identifier I, F;
@@ -367,14 +399,38 @@ f << dp_ops.F;
 @@
 freefn.add(f)
 
+@dp_ops_folio@
+identifier I, F;
+@@
+struct dev_pagemap_ops I = { ..., .folio_free = F, ... };
+
+@script:python@
+f << dp_ops_folio.F;
+@@
+freefn.add(f)
+
 @dp_devfn exists@
 identifier fn, Q;
 type T;
 @@
-T *fn(...) { ... zone_device_page_init(Q); ... return Q; }
+T *fn(...) { ... zone_device_page_init(Q, ...); ... return Q; }
 
 @script:python@
 fn << dp_devfn.fn;
+@@
+devfn.add(fn)
+
+// zone_device_folio_init() takes the folio, often a local set from the
+// page on one branch and the page from the folio on another: a function
+// that initialises a folio and returns a page returns the page of that folio.
+@dp_devfn3 exists@
+identifier fn, Q;
+expression FO, PG, O;
+@@
+struct page *fn(...) { ... zone_device_folio_init(FO, PG, O); ... return Q; }
+
+@script:python@
+fn << dp_devfn3.fn;
 @@
 devfn.add(fn)
 
@@ -557,6 +613,34 @@ p << cof_shared.p;
 log(p, "container_of(): private branch through devpriv_page_pagemap()")
 
 // ---------------------------------------------------------------------
+// The pagemap argument of zone_device_page_init(page, pgmap, order) and
+// zone_device_folio_init(folio, pgmap, order) (6.18 on).  Safe: the page
+// of a libdevpriv pagemap already belongs to the dev_pagemap of its chunk,
+// which is the pagemap these helpers must be given; the struct
+// devpriv_pagemap of the driver is no struct dev_pagemap.
+// devpriv_page_pgmap() reads it on every kernel (page->pgmap or
+// page_pgmap()).
+// ---------------------------------------------------------------------
+
+@zd_init depends on patch@
+expression P, O;
+expression PG : script:python () { is_private(PG) };
+position p;
+@@
+(
+- zone_device_page_init@p(P, &PG, O)
++ zone_device_page_init(P, devpriv_page_pgmap(P), O)
+|
+- zone_device_folio_init@p(P, &PG, O)
++ zone_device_folio_init(P, devpriv_page_pgmap(folio_page(P, 0)), O)
+)
+
+@script:python depends on zd_init@
+p << zd_init.p;
+@@
+log(p, "zone_device_*_init(): the page's own pagemap")
+
+// ---------------------------------------------------------------------
 // context, org, report: what patch mode would change, and what it leaves.
 // ---------------------------------------------------------------------
 
@@ -593,11 +677,24 @@ devpriv_is_devpriv_page(P) ? E : container_of(page_pgmap(P), T, F)
 * container_of@p(page_pgmap(P), T, F)
 )
 
+@r_zd_init depends on !patch@
+expression P, O;
+expression PG : script:python () { is_private(PG) };
+position p;
+@@
+(
+* zone_device_page_init@p(P, &PG, O)
+|
+* zone_device_folio_init@p(P, &PG, O)
+)
+
 // page->pgmap used for anything else: it is the dev_pagemap of a chunk,
-// never one of the driver, so the intent must be read by a human.
+// never one of the driver, so the intent must be read by a human.  As the
+// pagemap argument of zone_device_page_init() and zone_device_folio_init()
+// the pagemap of the chunk is the right one.
 @r_pgmap depends on !patch@
 struct page *P;
-expression E;
+expression E, E2;
 type T;
 identifier F;
 position p;
@@ -606,6 +703,12 @@ position p;
 container_of(P->pgmap, T, F)
 |
 container_of(page_pgmap(P), T, F)
+|
+zone_device_page_init(E2, page_pgmap(P), ...)
+|
+zone_device_folio_init(E2, page_pgmap(P), ...)
+|
+zone_device_page_init(E2, P->pgmap, ...)
 |
 devpriv_is_devpriv_page(P) ? E : container_of(P->pgmap, T, F)
 |
@@ -630,6 +733,11 @@ note(p, "convert", "struct dev_pagemap %s is device-private: struct devpriv_page
 p << r_cof.p;
 @@
 note(p, "convert", "container_of(page->pgmap, ...): use devpriv_page_pagemap(page)")
+
+@script:python depends on report@
+p << r_zd_init.p;
+@@
+note(p, "convert", "zone_device_*_init() of the driver pagemap: the page's own, devpriv_page_pgmap()")
 
 @script:python depends on report@
 p << r_pgmap.p;

@@ -43,6 +43,11 @@ virtual report
 //            devpriv_<name> sibling: its private branch moves, its
 //            coherent branch keeps memremap_pages().
 // A pointer is an alias of the pagemaps whose address it is assigned.
+// A pagemap handed to drm_pagemap_init() (Xe, 6.15 on) is neither: the
+// drm_pagemap helpers keep its struct dev_pagemap pointer, compare
+// page_pgmap() with it and pass it to zone_device_folio_init(), which
+// the per-chunk pagemaps of libdevpriv cannot satisfy; devpriv_register.cocci
+// reports it for a manual port of driver and helper together.
 //
 // Python state: priv, coh: names assigned MEMORY_DEVICE_PRIVATE or
 // _COHERENT; dp: names already struct devpriv_pagemap; alias: pointer
@@ -77,6 +82,7 @@ pgfn = set()
 devvar = {}
 basecopy = {}
 devnumfn = {}
+held_args = []
 LV = r'[A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*|\[[^\]]*\])*'
 SIB = "devpriv_"
 
@@ -94,7 +100,19 @@ def _names(base, ptrs):
             out.add(last_name(t))
     return out
 
+def held_names():
+    out = set()
+    for a in held_args:
+        if a.startswith("&"):
+            out.add(last_name(a[1:]))
+        else:
+            for t in alias.get(a, ()):
+                out.add(last_name(t))
+    return out
+
 def name_kind(n):
+    if n in held_names():
+        return None
     pv = _names(priv, ptr_priv)
     ch = _names(coh, ptr_coh)
     if (n in pv and n in ch) or (SIB + n) in dp:
@@ -233,6 +251,18 @@ for st in (priv, coh, dp, ptr_priv, ptr_coh, dp_ptr, devfn, freefn, pgfn, done):
 for st in (alias, devsite, devvar, basecopy, devnumfn):
     st.clear()
 del converted[:]
+del held_args[:]
+
+@dp_held@
+expression D, PG;
+expression list ES;
+@@
+drm_pagemap_init(D, PG, ES)
+
+@script:python@
+pg << dp_held.PG;
+@@
+held_args.append(norm(pg))
 
 @dp_alias@
 identifier P;
@@ -352,10 +382,12 @@ pg << dp_call.PG;
 @@
 dp.add(last_name(pg))
 
-// Device-page evidence: the page_free callbacks (their page is always a
+// Device-page evidence: the page_free callbacks and the folio_free ones
+// that replaced them (their page, or the page of their folio, is always a
 // device page of the driver), functions returning a page they passed to
-// zone_device_page_init() or got from libdevpriv, and functions that look
-// up the pagemap of their page argument.
+// zone_device_page_init() (any arity) or whose folio they passed to
+// zone_device_folio_init(), or that they got from libdevpriv, and
+// functions that look up the pagemap of their page argument.
 
 @dp_ops@
 identifier I, F;
@@ -367,14 +399,38 @@ f << dp_ops.F;
 @@
 freefn.add(f)
 
+@dp_ops_folio@
+identifier I, F;
+@@
+struct dev_pagemap_ops I = { ..., .folio_free = F, ... };
+
+@script:python@
+f << dp_ops_folio.F;
+@@
+freefn.add(f)
+
 @dp_devfn exists@
 identifier fn, Q;
 type T;
 @@
-T *fn(...) { ... zone_device_page_init(Q); ... return Q; }
+T *fn(...) { ... zone_device_page_init(Q, ...); ... return Q; }
 
 @script:python@
 fn << dp_devfn.fn;
+@@
+devfn.add(fn)
+
+// zone_device_folio_init() takes the folio, often a local set from the
+// page on one branch and the page from the folio on another: a function
+// that initialises a folio and returns a page returns the page of that folio.
+@dp_devfn3 exists@
+identifier fn, Q;
+expression FO, PG, O;
+@@
+struct page *fn(...) { ... zone_device_folio_init(FO, PG, O); ... return Q; }
+
+@script:python@
+fn << dp_devfn3.fn;
 @@
 devfn.add(fn)
 
@@ -1126,3 +1182,32 @@ position p : script:python (L) { (p[0].current_element, L) in gotos_before and (
 @@
 - L@p:
 
+
+// ---------------------------------------------------------------------
+// report: a device-private pagemap handed to drm_pagemap_init() stays
+// (the registry leaves it alone, see above).  The drm_pagemap helpers
+// hold its struct dev_pagemap pointer: they compare page_pgmap() with it,
+// pass it to zone_device_folio_init() and drm_gpusvm_scan_mm(), read its
+// owner.  With libdevpriv every chunk has a dev_pagemap of its own, so the
+// helper must hold the struct devpriv_pagemap (devpriv_page_pagemap(),
+// devpriv_page_pgmap()) in the same change as the driver.
+// ---------------------------------------------------------------------
+
+@r_held depends on !patch@
+expression D, PG;
+expression list ES;
+position p;
+@@
+* drm_pagemap_init@p(D, PG, ES)
+
+@script:python depends on report@
+p << r_held.p;
+pg << r_held.PG;
+@@
+a = norm(pg)
+if a.startswith("&"):
+    ns = set([last_name(a[1:])])
+else:
+    ns = set(last_name(t) for t in alias.get(a, ()))
+if ns & _names(priv, ptr_priv):
+    note(p, "manual", "device-private pagemap handed to drm_pagemap_init(): left as it is; drm_pagemap compares page_pgmap() with it and gives it to zone_device_folio_init(), and libdevpriv chunks have dev_pagemaps of their own: port drm_pagemap (struct devpriv_pagemap) with the driver")
