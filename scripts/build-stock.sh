@@ -96,7 +96,7 @@ fi
 if grep -q "case 'T':" "$KSRC/tools/testing/selftests/kselftest_harness.h"; then
 	for t in benchmark_thp_migration; do
 		fixture=$(grep -oE "^TEST_F(_TIMEOUT)?\(hmm2?, $t[,)]" "$src" |
-			sed -E 's/^[^(]*\(([a-z0-9]+),.*/\1/')
+			sed -E 's/^[^(]*\(([a-z0-9]+),.*/\1/' || true)
 		[ -n "$fixture" ] || continue
 		printf -- '-T %s ' "$t" >>"$out/hmm-tests.args.new"
 		# one skip per variant, named as the harness names results

@@ -65,7 +65,7 @@ fi
 
 mkdir -p "$outdir"
 stage=$(mktemp -d "$outdir/.stage.XXXXXX")
-trap 'rm -rf "$stage"' EXIT
+trap 'rm -rf "$stage" "${tmp:-}"' EXIT
 
 mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,t,root,etc,lib,lib64}
 cp "$busybox" "$stage/bin/busybox"
@@ -103,9 +103,11 @@ if [ "$(id -u)" -eq 0 ] && command -v chroot >/dev/null; then
 		die "kmod does not run inside the initramfs (missing library?)"
 fi
 
+# A private temporary name: scenarios may build the same image at once.
+tmp=$(mktemp "$outdir/.base.XXXXXX")
 (cd "$stage" && find . -mindepth 1 | LC_ALL=C sort |
-	cpio --quiet -o -H newc -R 0:0 >"$out.tmp")
-mv "$out.tmp" "$out"
+	cpio --quiet -o -H newc -R 0:0 >"$tmp")
+mv "$tmp" "$out"
 # Keep the cache small: the 8 most recent base images.
 ls -1t "$outdir"/base-*.cpio 2>/dev/null | tail -n +9 | xargs -r rm -f
 echo "$out"
