@@ -318,7 +318,7 @@ static int devpriv_phys_populate(struct devpriv_chunk *chunk, int nid)
 	void *addr;
 	int err;
 
-	win = kzalloc(sizeof(*win), GFP_KERNEL);
+	win = devpriv_kzalloc_obj(*win, GFP_KERNEL);
 	if (!win || devpriv_fault(DEVPRIV_FAULT_WINDOW_ALLOC)) {
 		err = -ENOMEM;
 		goto err_free;
@@ -461,7 +461,7 @@ static void devpriv_phys_evict(struct devpriv_chunk *chunk)
 	unsigned long in_use;
 	unsigned int pass;
 
-	b = kmalloc(sizeof(*b), GFP_KERNEL | __GFP_NOFAIL);
+	b = devpriv_kmalloc_obj(*b, GFP_KERNEL | __GFP_NOFAIL);
 	for (pass = 1; ; pass++) {
 		in_use = devpriv_phys_evict_pass(chunk, b);
 		if (!in_use)

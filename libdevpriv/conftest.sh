@@ -107,6 +107,19 @@ int devpriv_probe(struct hmm_range *range);
 int devpriv_probe(struct hmm_range *range) { return hmm_range_fault_unlocked_timeout(range, 0); }
 C
 
+run DEVPRIV_HAVE_KMALLOC_OBJ \
+	"kmalloc_obj(), kzalloc_obj(), kvzalloc_obj(): allocation sized and typed by the object (slab: Introduce kmalloc_obj() and family, after v6.12)" <<'C'
+#include <linux/slab.h>
+struct devpriv_probe_s { int a; };
+struct devpriv_probe_s *devpriv_probe(void);
+struct devpriv_probe_s *devpriv_probe(void)
+{
+	struct devpriv_probe_s *p = kzalloc_obj(*p, GFP_KERNEL);
+
+	return p;
+}
+C
+
 run DEVPRIV_HAVE_DEVICE_PRIVATE_PAGEMAP \
 	"memremap_device_private_pagemap(): core device-private address space (Remove device private pages from the physical address space, v6 2026-02, not merged)" <<'C'
 #include <linux/memremap.h>

@@ -14,8 +14,11 @@ struct seq_file;
 #include <devpriv/devpriv.h>
 
 #ifdef DEVPRIV_EMBED
-/* Embedded copies keep every symbol inside the driver module. */
-#define EXPORT_SYMBOL_DEVPRIV(sym)
+/*
+ * Embedded copies keep every symbol inside the driver module; the symbol
+ * is still referenced, as an export would.
+ */
+#define EXPORT_SYMBOL_DEVPRIV(sym)	__ADDRESSABLE(sym)
 #elif defined(DEVPRIV_HAVE_EXPORT_NS_IDENT)
 #define EXPORT_SYMBOL_DEVPRIV(sym)	EXPORT_SYMBOL_NS_GPL(sym, DEVPRIV)
 #else

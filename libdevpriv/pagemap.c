@@ -373,7 +373,7 @@ static int devpriv_chunk_populate(struct devpriv_pagemap *dpgmap,
 	lockdep_assert_held(&dpgmap->lock);
 	if (devpriv_fault(DEVPRIV_FAULT_CHUNK_ALLOC))
 		return -ENOMEM;
-	chunk = kzalloc(sizeof(*chunk), GFP_KERNEL);
+	chunk = devpriv_kzalloc_obj(*chunk, GFP_KERNEL);
 	if (!chunk)
 		return -ENOMEM;
 	chunk->dpgmap = dpgmap;

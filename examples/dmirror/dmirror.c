@@ -683,6 +683,22 @@ static int mir_pt_set(struct mir_file *mf, unsigned long addr,
 			       xa_tag_pointer(page, access), GFP_ATOMIC));
 }
 
+/*
+ * hmm_range_fault() that takes the mmap lock itself, so that a fault
+ * handler may drop it (userfaultfd); it retries invalidations itself,
+ * until the timeout.
+ */
+static int mir_range_fault_unlocked(struct hmm_range *range)
+{
+#ifdef DEVPRIV_HAVE_HMM_RANGE_FAULT_UNLOCKED
+	unsigned long timeout = msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
+
+	return hmm_range_fault_unlocked_timeout(range, timeout);
+#else
+	return -EOPNOTSUPP;
+#endif
+}
+
 /**
  * mir_hmm_walk() - hmm_range_fault() a range, consistently with the mirror
  * @mf: the mirror
@@ -711,14 +727,9 @@ static int mir_hmm_walk(struct mir_file *mf, struct hmm_range *range,
 	for (;;) {
 		if (time_after(jiffies, timeout))
 			return -EBUSY;
-#ifdef DEVPRIV_HAVE_HMM_RANGE_FAULT_UNLOCKED
 		if (unlocked) {
-			/* the core retries invalidations itself, bounded */
-			ret = hmm_range_fault_unlocked_timeout(range,
-				msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT));
-		} else
-#endif
-		{
+			ret = mir_range_fault_unlocked(range);
+		} else {
 			range->notifier_seq =
 				mmu_interval_read_begin(&mf->notifier);
 			mmap_read_lock(mm);
@@ -972,7 +983,7 @@ static int mir_migrate(struct mir_file *mf, unsigned long start,
 	unsigned long addr, next;
 	int ret = 0;
 
-	b = kmalloc(sizeof(*b), GFP_KERNEL);
+	b = devpriv_kmalloc_obj(*b, GFP_KERNEL);
 	if (!b)
 		return -ENOMEM;
 	if (!mmget_not_zero(mm)) {
@@ -1207,7 +1218,7 @@ static int mir_open(struct inode *inode, struct file *file)
 	struct mir_file *mf;
 	int ret;
 
-	mf = kzalloc(sizeof(*mf), GFP_KERNEL);
+	mf = devpriv_kzalloc_obj(*mf, GFP_KERNEL);
 	if (!mf)
 		return -ENOMEM;
 	mf->md = container_of(inode->i_cdev, struct mir_device, cdev);
@@ -1383,7 +1394,7 @@ static struct mir_device *mir_device_create(unsigned int id, unsigned int type,
 	struct mir_device *md;
 	int err;
 
-	md = kzalloc(sizeof(*md), GFP_KERNEL);
+	md = devpriv_kzalloc_obj(*md, GFP_KERNEL);
 	if (!md)
 		return ERR_PTR(-ENOMEM);
 	md->id = id;

@@ -46,6 +46,21 @@
 #define devpriv_free_op			page_free
 #endif
 
+/*
+ * Allocate one object sized and typed by @P (an lvalue such as *ptr):
+ * kmalloc_obj() and friends where the kernel has them, which newer
+ * checkpatch asks for, the sizeof() form elsewhere.
+ */
+#ifdef DEVPRIV_HAVE_KMALLOC_OBJ
+#define devpriv_kmalloc_obj(P, gfp)	kmalloc_obj(P, gfp)
+#define devpriv_kzalloc_obj(P, gfp)	kzalloc_obj(P, gfp)
+#define devpriv_kvzalloc_obj(P, gfp)	kvzalloc_obj(P, gfp)
+#else
+#define devpriv_kmalloc_obj(P, gfp)	kmalloc(sizeof(P), gfp)
+#define devpriv_kzalloc_obj(P, gfp)	kzalloc(sizeof(P), gfp)
+#define devpriv_kvzalloc_obj(P, gfp)	kvzalloc(sizeof(P), gfp)
+#endif
+
 /**
  * devpriv_page_pgmap() - the dev_pagemap of a ZONE_DEVICE page
  * @page: a ZONE_DEVICE page

@@ -275,7 +275,7 @@ static void dpt_stress_pagemap_fn(struct dpt_worker *w)
 		int err, k;
 
 		w->rounds++;
-		tp = kzalloc(sizeof(*tp), GFP_KERNEL);
+		tp = devpriv_kzalloc_obj(*tp, GFP_KERNEL);
 		if (!tp) {
 			dpt_stress_error(st, "out of memory");
 			break;

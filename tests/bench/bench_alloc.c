@@ -74,7 +74,7 @@ static struct bench_space *bench_space_create(unsigned long nr_live,
 	unsigned long i, first;
 	int err;
 
-	bs = kzalloc(sizeof(*bs), GFP_KERNEL);
+	bs = devpriv_kzalloc_obj(*bs, GFP_KERNEL);
 	if (!bs)
 		return NULL;
 	bs->live = kvcalloc(nr_live * 2, sizeof(*bs->live), GFP_KERNEL);
@@ -308,7 +308,7 @@ int bench_alloc(unsigned int rounds, unsigned long small, unsigned long large,
 	if (!rounds || !small || small >= large || large > BENCH_MAX_LIVE ||
 	    !reps || reps > BENCH_MAX_REPS)
 		return -EINVAL;
-	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+	ctx = devpriv_kzalloc_obj(*ctx, GFP_KERNEL);
 	if (!ctx)
 		return -ENOMEM;
 	ctx->small = small;

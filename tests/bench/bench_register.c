@@ -133,7 +133,7 @@ static int bench_reg_devpriv(struct bench_reg *r)
 	u64 start;
 	int err;
 
-	dpgmap = kzalloc(sizeof(*dpgmap), GFP_KERNEL);
+	dpgmap = devpriv_kzalloc_obj(*dpgmap, GFP_KERNEL);
 	if (!dpgmap)
 		return -ENOMEM;
 	dpgmap->ops = &bench_pagemap_ops;
@@ -182,7 +182,7 @@ static int bench_stock_map(struct bench_stock *st, u64 bytes)
 	struct resource *res;
 	void *addr;
 
-	pgmap = kzalloc(sizeof(*pgmap), GFP_KERNEL);
+	pgmap = devpriv_kzalloc_obj(*pgmap, GFP_KERNEL);
 	if (!pgmap)
 		return -ENOMEM;
 	res = request_free_mem_region(&iomem_resource, bytes,
@@ -362,7 +362,7 @@ int bench_hold(bool lazy, unsigned long size_mib)
 
 	if (bench_held)
 		return -EBUSY;
-	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	r = devpriv_kzalloc_obj(*r, GFP_KERNEL);
 	if (!r)
 		return -ENOMEM;
 	r->kind = lazy ? BENCH_REG_LAZY : BENCH_REG_UPFRONT;

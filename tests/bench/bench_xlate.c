@@ -201,7 +201,7 @@ int bench_xlate(unsigned int rounds, unsigned long nr_chunks)
 
 	if (!rounds || !nr_chunks || nr_chunks > BENCH_MAX_CHUNKS)
 		return -EINVAL;
-	x = kvzalloc(sizeof(*x), GFP_KERNEL);
+	x = devpriv_kvzalloc_obj(*x, GFP_KERNEL);
 	if (!x)
 		return -ENOMEM;
 	mt_init(&x->mt);

@@ -58,7 +58,7 @@ static int devpriv_ctl_register(unsigned int slot, unsigned long nr_pages,
 
 	if (devpriv_ctl_slots[slot])
 		return -EBUSY;
-	dpgmap = kzalloc(sizeof(*dpgmap), GFP_KERNEL);
+	dpgmap = devpriv_kzalloc_obj(*dpgmap, GFP_KERNEL);
 	if (!dpgmap)
 		return -ENOMEM;
 	dpgmap->devpriv_ops = &devpriv_ctl_ops;

@@ -33,8 +33,8 @@
 #define shim_poison(p, n)	__asan_poison_memory_region(p, n)
 #define shim_unpoison(p, n)	__asan_unpoison_memory_region(p, n)
 #else
-#define shim_poison(p, n)	do { } while (0)
-#define shim_unpoison(p, n)	do { } while (0)
+#define shim_poison(p, n)	((void)(p), (void)(n))
+#define shim_unpoison(p, n)	((void)(p), (void)(n))
 #endif
 
 #include <linux/device.h>
