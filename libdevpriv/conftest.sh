@@ -108,7 +108,7 @@ int devpriv_probe(struct hmm_range *range) { return hmm_range_fault_unlocked_tim
 C
 
 run DEVPRIV_HAVE_KMALLOC_OBJ \
-	"kmalloc_obj(), kzalloc_obj(), kvzalloc_obj(): allocation sized and typed by the object (slab: Introduce kmalloc_obj() and family, after v6.12)" <<'C'
+	"kmalloc_obj(), kzalloc_obj(), kvzalloc_obj(): allocation sized and typed by the object (slab: Introduce kmalloc_obj() and family; by 7.3, and present in 6.12.118 as well)" <<'C'
 #include <linux/slab.h>
 struct devpriv_probe_s { int a; };
 struct devpriv_probe_s *devpriv_probe(void);

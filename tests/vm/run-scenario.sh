@@ -34,6 +34,10 @@
 #   #@ expect-skip: REGEX   skips whose test name or reason match are allowed
 #   #@ allow-splat: REGEX   a kernel splat whose first lines match is allowed
 #   #@ allow-splat-count: N exactly N splats match allow-splat (pinned)
+#   #@ hmm-skip: TEST REASON  hmm-tests' TEST (every variant) is not run:
+#                           excluded with the harness's -T, reported as a
+#                           skip with REASON (repeatable; the scenario's
+#                           expect-skip must allow it)
 #   #@ expect-fail: NAME... results that must fail (a known failure of a
 #                           stock driver, with the reason in a comment);
 #                           one that passes fails the scenario
@@ -129,6 +133,7 @@ expect_skip=""
 allow_splat=""
 allow_splat_count=-1
 expect_fail=""
+hmm_skips=""
 kernels=""
 cpu=max
 paging=4
@@ -155,6 +160,8 @@ while IFS= read -r line; do
 	allow-splat) allow_splat=$val ;;
 	allow-splat-count) allow_splat_count=$val ;;
 	expect-fail) expect_fail="$expect_fail $val" ;;
+	hmm-skip) hmm_skips="$hmm_skips$val
+" ;;
 	kernels) kernels=$val ;;
 	cpu) cpu=$val ;;
 	paging) paging=$val ;;
@@ -233,6 +240,7 @@ done
 cp "$scn" "$stage/t/scenario.sh"
 echo "$name" >"$stage/t/scenario.name"
 echo "$KVER" >"$stage/t/scenario.kver"
+printf '%s' "$hmm_skips" >"$stage/t/hmm-tests.scenario-skip"
 (cd "$stage" && find t | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) >"$stage/overlay.cpio"
 # The kernel unpacks concatenated newc archives in order.
 cat "$base" "$stage/overlay.cpio" >"$initrd"

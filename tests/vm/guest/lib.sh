@@ -27,7 +27,9 @@
 #   run_hmm_tests [ARGS...]     run_tap /t/hmm-tests with the arguments of
 #                               /t/hmm-tests.args (tests the debug kernel
 #                               cannot finish, scripts/build-stock.sh) and
-#                               one skip per line of /t/hmm-tests.skip
+#                               one skip per line of /t/hmm-tests.skip;
+#                               likewise the scenario's "#@ hmm-skip:"
+#                               lines (/t/hmm-tests.scenario-skip)
 # Helper names starting with "_" are internal.  NAMEs must not contain
 # spaces or '#'.
 
@@ -136,6 +138,14 @@ run_hmm_tests() {
 		while read -r _t _why; do
 			[ -n "$_t" ] && tap_skip "$_t" "$_why"
 		done </t/hmm-tests.skip
+	fi
+	# the scenario's own exclusions ("#@ hmm-skip: TEST REASON")
+	if [ -s /t/hmm-tests.scenario-skip ]; then
+		while read -r _t _why; do
+			[ -n "$_t" ] || continue
+			_args="$_args -T $_t"
+			tap_skip "$_t" "$_why"
+		done </t/hmm-tests.scenario-skip
 	fi
 	# shellcheck disable=SC2086
 	run_tap /t/hmm-tests $_args "$@"
