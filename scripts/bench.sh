@@ -44,22 +44,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/env.sh"
 cd "$DEVPRIV_ROOT"
 
-# mirror_tree DIR: copy the files git knows (tracked, or untracked and not
-# ignored) outside build/ into DIR, rewriting only those whose contents
-# changed, so that kbuild's incremental build holds there.
-mirror_tree() {
-	local f n=0
-	mkdir -p "$1"
-	while IFS= read -r f; do
-		[ -f "$f" ] || continue
-		if ! cmp -s "$f" "$1/$f"; then
-			mkdir -p "$1/$(dirname "$f")"
-			cp -p "$f" "$1/$f"
-			n=$((n + 1))
-		fi
-	done < <(git ls-files -co --exclude-standard | grep -v '^build/')
-	echo "bench: $n source file(s) refreshed in $1"
-}
 
 mode=full
 case ${1:-} in
@@ -109,7 +93,7 @@ bench)
 	stock=build/bench/stock
 	{
 		nice -n 10 scripts/build-test-kernel.sh &&
-		mirror_tree "$tree" &&
+		scripts/build-modules.sh --mirror-only "$tree" &&
 		nice -n 10 make -C "$KBUILD" M="$DEVPRIV_ROOT/$tree" -j"$(nproc)" modules &&
 		nice -n 10 scripts/build-stock.sh --out "$stock"
 	} >"$out/build.log" 2>&1 ||

@@ -7,6 +7,9 @@
 # of $KVER.
 #
 #   [KVER=X.Y] scripts/build-modules.sh [make arguments, e.g. W=1 or C=2]
+#   scripts/build-modules.sh --mirror-only DIR
+#                    only mirror the repository into DIR (make bench's
+#                    tree for its own kernel)
 #
 # Kbuild writes an external module's objects next to its sources, and one
 # checkout builds for several kernels.  So the repository is mirrored into
@@ -25,21 +28,33 @@ cd "$DEVPRIV_ROOT"
 
 die() { echo "build-modules: error: $*" >&2; exit 1; }
 
+# mirror DIR: copy the files git knows (tracked, or untracked and not
+# ignored) outside build/ into DIR, rewriting only those whose contents
+# changed, so that kbuild's incremental build holds there.
+mirror() {
+	local f n=0
+	mkdir -p "$1"
+	while IFS= read -r f; do
+		[ -f "$f" ] || continue
+		if ! cmp -s "$f" "$1/$f"; then
+			mkdir -p "$1/$(dirname "$f")"
+			cp -p "$f" "$1/$f"
+			n=$((n + 1))
+		fi
+	done < <(git ls-files -co --exclude-standard | grep -v '^build/')
+	[ "$n" = 0 ] || echo "build-modules: $n source file(s) refreshed in ${1#"$DEVPRIV_ROOT"/}"
+}
+
+if [ "${1:-}" = --mirror-only ]; then
+	mirror "${2:?usage: build-modules.sh --mirror-only DIR}"
+	exit 0
+fi
+
 [ -f "$KBUILD/.devpriv-stamp" ] ||
 	die "test kernel $KVER not built (run: make kernel KVER=$KVER)"
 
 tree=$DEVPRIV_OUT/tree
-mkdir -p "$tree"
-n=0
-while IFS= read -r f; do
-	[ -f "$f" ] || continue
-	if ! cmp -s "$f" "$tree/$f"; then
-		mkdir -p "$tree/$(dirname "$f")"
-		cp -p "$f" "$tree/$f"
-		n=$((n + 1))
-	fi
-done < <(git ls-files -co --exclude-standard | grep -v '^build/')
-[ "$n" = 0 ] || echo "build-modules: $n source file(s) refreshed in ${tree#"$DEVPRIV_ROOT"/}"
+mirror "$tree"
 
 make -s -C "$KBUILD" M="$tree" -j"$(nproc)" "$@" modules
 for m in libdevpriv/devpriv.ko libdevpriv/tests/devpriv_kunit.ko \
