@@ -327,6 +327,7 @@ run_stage() {
 # summary line to the totals (a stage that crashes without its line counts
 # as one failure).
 total_p=0 total_f=0 total_s=0 any_skip=0 all_rc=0
+failure_lines=()
 run_one() {
 	local st=$1 log src=0 t0 last
 	log=build/check/$st.log
@@ -351,8 +352,13 @@ run_one() {
 	else
 		echo "check: stage $(stage_summary "$st") ended without its summary line: counted as 1 failed"
 		total_f=$((total_f + 1))
+		failure_lines+=("$(stage_summary "$st"): no summary line (log: $log)")
 	fi
 	[ "$src" -eq 0 ] || all_rc=1
+	# what failed, so the last lines of a long run name it
+	mapfile -t -O "${#failure_lines[@]}" failure_lines < <(
+		grep -E '(^not ok |: FAIL|FAILED|: [1-9][0-9]* failed)' "$log" |
+			grep -vxE "$STAGE_RE" || true)
 }
 
 stage_all() {
@@ -374,6 +380,10 @@ stage_all() {
 	run_one bench
 	run_one arm64
 	[ "$total_f" -eq 0 ] || all_rc=1
+	if [ "${#failure_lines[@]}" -gt 0 ]; then
+		echo "check: what failed:"
+		printf '  %s\n' "${failure_lines[@]}"
+	fi
 	if [ "$any_skip" = 1 ]; then
 		echo "$total_p passed, $total_f failed, $total_s skipped"
 	else
