@@ -9,19 +9,22 @@
 #   make check        every stage (scripts/check.sh), aggregate line
 #   make help         all targets
 #
-# The kernel is a parameter: KVER=X.Y names Debian's linux-source-X.Y
-# (default 6.1; make check runs every kernel of KERNELS, default all
-# supported ones: 6.1 6.12 7.3).  Paths come from scripts/env.sh: KSRC (the
+# The kernel and the architecture are parameters: KVER=X.Y names Debian's
+# linux-source-X.Y (default 6.1), ARCH=x86_64 (default) or arm64
+# (cross-built, booted under qemu-system-aarch64).  make check runs every
+# kernel of KERNELS, default all supported ones and 6.1 on arm64:
+# "6.1 6.12 7.3 6.1/arm64".  Paths come from scripts/env.sh: KSRC (the
 # source fetched from Debian's package and extracted into the cache),
-# KBUILD (test kernel build dir), DEVPRIV_OUT (build/<kver>/x86_64: the
-# module mirror tree, stock baseline, VM logs).  The cache lives in
+# KBUILD (test kernel build dir), DEVPRIV_OUT (build/<kver>/<arch>: the
+# module mirror tree, stock baseline), DEVPRIV_VM_OUT (build/vm/<kver>/<arch>:
+# VM logs).  The cache lives in
 # $(DEVPRIV_CACHE), default ~/.cache/libdevpriv; set DEVPRIV_CACHE in the
 # environment to move it.
 
 SHELL := /bin/bash
 
 # Command-line variables reach the scripts through the environment.
-export KVER KERNELS
+export KVER ARCH KERNELS
 # Recursively expanded: the kernel's version is known once it is fetched.
 KBUILD = $(shell scripts/env.sh --print KBUILD)
 # Scenarios for check-vm (names, space separated); empty: all of them.
@@ -29,34 +32,34 @@ SCENARIOS ?=
 export SCENARIOS
 
 .PHONY: all help deps kernel modules stock vm-artifacts \
-	check check-static check-unit check-vm check-cocci check-arm64 \
+	check check-static check-unit check-vm check-cocci \
 	bench bench-smoke demo clean distclean env
 
 all: modules
 
 help:
 	@echo "targets:"
-	@echo "  deps          install the Debian packages (scripts/install-deps.sh)"
+	@echo "  deps          install the Debian packages (scripts/install-deps.sh; ARCH=arm64:"
+	@echo "                also the cross toolchain and arm64 guest userspace)"
 	@echo "  kernel        build the test kernel in the cache (scripts/build-test-kernel.sh)"
 	@echo "  modules       build the library modules (./Kbuild) against the test kernel,"
-	@echo "                in build/<kver>/x86_64/tree (scripts/build-modules.sh)"
-	@echo "  stock         that kernel's own test_hmm.ko + hmm-tests in build/<kver>/x86_64/stock"
+	@echo "                in build/<kver>/<arch>/tree (scripts/build-modules.sh)"
+	@echo "  stock         that kernel's own test_hmm.ko + hmm-tests in build/<kver>/<arch>/stock"
 	@echo "  vm-artifacts  modules + stock + the VM initramfs"
 	@echo "  check         check-unit; check-static, -cocci, -vm on each kernel of KERNELS;"
-	@echo "                bench-smoke, check-arm64; ends with \"N passed, N failed\","
+	@echo "                check-vm on 6.1/arm64; bench-smoke; ends with \"N passed, N failed\","
 	@echo "                exits non-zero on failure"
 	@echo "  check-static  checkpatch, kernel-doc, sparse, W=1"
 	@echo "  check-unit    userspace unit tests (tests/unit)"
-	@echo "  check-vm      VM scenarios (SCENARIOS=\"a b\" for a subset)"
+	@echo "  check-vm      VM scenarios of KVER on ARCH (SCENARIOS=\"a b\" for a subset)"
 	@echo "  check-cocci   Coccinelle ports: script parse, .c/.res cases, that kernel's drivers"
-	@echo "  check-arm64   arm64: cross-built test kernel and its scenarios"
 	@echo "  bench         benchmarks vs the stock path on the bench kernel (its own"
 	@echo "                cached build; docs/benchmarks.md, build/bench/)"
 	@echo "  bench-smoke   the benchmark pipeline with tiny sizes, on the test kernel"
 	@echo "  demo          boot libdevpriv + the hello example and print a report"
 	@echo "  env           print the build environment"
-	@echo "parameters: KVER=6.1|6.12|7.3 (default 6.1), KERNELS=\"6.1 6.12 7.3\" (make check),"
-	@echo "  SCENARIOS=\"a b\" (check-vm)"
+	@echo "parameters: KVER=6.1|6.12|7.3 (default 6.1), ARCH=x86_64|arm64 (default x86_64),"
+	@echo "  KERNELS=\"6.1 6.12 7.3 6.1/arm64\" (make check), SCENARIOS=\"a b\" (check-vm)"
 	@echo "  clean         remove build outputs of the repository (not the cache)"
 	@echo "  distclean     clean, and remove this checkout's kernel build from the cache"
 
@@ -94,9 +97,6 @@ check-vm:
 
 check-cocci:
 	@scripts/check.sh cocci
-
-check-arm64: deps
-	@scripts/check-arm64.sh
 
 # make bench builds its own kernel, modules and stock baseline
 # (scripts/bench.sh); the test kernel's are not needed.

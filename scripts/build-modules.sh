@@ -4,21 +4,21 @@
 # Build the project's modules (whatever ./Kbuild lists: libdevpriv/, its
 # KUnit module libdevpriv/tests/, examples/, tests/kmod/, tests/bench/) and
 # the kbuild userprogs (static example programs) against the test kernel
-# of $KVER.
+# of $KVER for $ARCH (arm64: cross-built).
 #
-#   [KVER=X.Y] scripts/build-modules.sh [make arguments, e.g. W=1 or C=2]
+#   [KVER=X.Y] [ARCH=x86_64|arm64] scripts/build-modules.sh [make arguments, e.g. W=1 or C=2]
 #   scripts/build-modules.sh --mirror-only DIR
 #                    only mirror the repository into DIR (make bench's
 #                    tree for its own kernel)
 #
 # Kbuild writes an external module's objects next to its sources, and one
 # checkout builds for several kernels.  So the repository is mirrored into
-# $DEVPRIV_OUT/tree (build/<kver>/x86_64/tree: the files git knows --
+# $DEVPRIV_OUT/tree (build/<kver>/<arch>/tree: the files git knows --
 # tracked, or untracked and not ignored -- outside build/; a file is
 # rewritten only when its contents changed, so kbuild's incremental build
 # holds) and built there with make -C $KBUILD M=$DEVPRIV_OUT/tree.
-# libdevpriv/devpriv.mk runs conftest.sh against that kernel: the
-# capability macros are that kernel's.
+# libdevpriv/devpriv.mk runs conftest.sh against that kernel with its
+# $(CC): the capability macros are that kernel's and architecture's.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -51,15 +51,21 @@ if [ "${1:-}" = --mirror-only ]; then
 fi
 
 [ -f "$KBUILD/.devpriv-stamp" ] ||
-	die "test kernel $KVER not built (run: make kernel KVER=$KVER)"
+	die "test kernel $KVER/$DEVPRIV_ARCH not built (run: make kernel KVER=$KVER ARCH=$DEVPRIV_ARCH)"
 
 tree=$DEVPRIV_OUT/tree
 mirror "$tree"
 
-make -s -C "$KBUILD" M="$tree" -j"$(nproc)" "$@" modules
+nice=()
+[ -z "$CROSS_COMPILE" ] || nice=(nice -n 10)
+"${nice[@]}" make -s -C "$KBUILD" "${KMAKE_ARCH[@]}" M="$tree" -j"$(nproc)" "$@" modules
 for m in libdevpriv/devpriv.ko libdevpriv/tests/devpriv_kunit.ko \
 	 examples/dmirror/devpriv_dmirror.ko examples/hello/devpriv_hello.ko \
 	 tests/kmod/devpriv_ctl.ko; do
 	[ -f "$tree/$m" ] || die "$m was not built"
 done
-echo "build-modules: $KVER modules in ${tree#"$DEVPRIV_ROOT"/}"
+for p in examples/hello/hello-user examples/dmirror/dmirror-teardown; do
+	file "$tree/$p" | grep -q "$ELF_MACHINE.*statically linked" ||
+		die "$p is not a static $ELF_MACHINE program"
+done
+echo "build-modules: $KVER/$DEVPRIV_ARCH modules in ${tree#"$DEVPRIV_ROOT"/}"

@@ -3,37 +3,35 @@
 #
 # Build the libdevpriv test kernel from Debian's linux-source package.
 #
-#   [KVER=X.Y] scripts/build-test-kernel.sh [--arch x86_64|arm64] [--extract-only | --config-only]
+#   [KVER=X.Y] [ARCH=x86_64|arm64] scripts/build-test-kernel.sh [--extract-only | --config-only]
 #
-# Paths come from scripts/env.sh ($KSRC, $KBUILD; arm64: scripts/env-arm64.sh,
-# $ARM64_KBUILD, cross-built with ARCH=arm64 CROSS_COMPILE=$ARM64_CROSS at
-# nice 10; scripts/build-test-kernel-arm64.sh is this with --arch arm64).
+# Paths come from scripts/env.sh ($KSRC, $KBUILD, $KIMAGE); arm64 is
+# cross-built (make ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-) at nice 10,
+# since it runs beside x86 work in make check.
 # 1. Fetch linux-source-$KVER into the cache (scripts/fetch-source.sh) and
 #    extract its tarball into $KSRC once (atomically: into a temporary
-#    directory, then rename).  Both architectures share it.
+#    directory, then rename).  Every architecture shares it.
 # 2. In the build directory (make O=): tinyconfig, merge the fragments
-#    ($KCONFIG_FRAGMENTS, by default scripts/kconfig/test-kernel.config, make
-#    bench adds bench-kernel.config; arm64: $ARM64_KCONFIG_FRAGMENTS) with
-#    the kernel's merge_config.sh, olddefconfig, then check that every
-#    option the fragments ask for (the last fragment setting it wins) really
-#    ended up with that value.
-# 3. Build bzImage (arm64: Image) and modules; modules_prepare leaves the
-#    tree usable for out-of-tree modules (make -C $KBUILD M=...).
-# A stamp file records the inputs (architecture, source version, fragment
-# sha, this script): with all unchanged the script returns at once.  Set
+#    ($KCONFIG_FRAGMENTS: the common one, the architecture's, the
+#    version's; make bench adds bench-kernel.config) with the kernel's
+#    merge_config.sh, olddefconfig, then check that every option the
+#    fragments ask for (the last fragment setting it wins) really ended up
+#    with that value.
+# 3. Build the image and modules; modules_prepare leaves the tree usable
+#    for out-of-tree modules (make -C $KBUILD M=...).
+# A stamp file records the inputs (architecture, source version, options,
+# this script): with all unchanged the script returns at once.  Set
 # DEVPRIV_FORCE_KBUILD=1 to re-run the kernel's (incremental) make anyway.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-arch=x86_64
 extract_only=0
 config_only=0
 while [ $# -gt 0 ]; do
 	case $1 in
-	--arch) arch=${2:-}; shift 2 || shift ;;
 	--extract-only) extract_only=1; shift ;;
 	--config-only) config_only=1; shift ;;
-	-h|--help) sed -n '3,23p' "$0"; exit 0 ;;
+	-h|--help) sed -n '3,22p' "$0"; exit 0 ;;
 	*) echo "build-test-kernel: unknown argument '$1'" >&2; exit 1 ;;
 	esac
 done
@@ -45,34 +43,19 @@ die() { echo "build-test-kernel: error: $*" >&2; exit 1; }
 "$here/fetch-source.sh" "$("$here/env.sh" --print KVER)" ||
 	die "could not fetch the kernel source package"
 
-case $arch in
-x86_64)
-	# shellcheck source=scripts/env.sh
-	source "$here/env.sh"
-	kbuild=$KBUILD
-	fragments=$KCONFIG_FRAGMENTS
-	fragments_sha=$KCONFIG_SHA
-	target=bzImage
-	image=$KBUILD/arch/x86/boot/bzImage
-	cross=()
-	nice=()
-	;;
-arm64)
-	# shellcheck source=scripts/env-arm64.sh
-	source "$here/env-arm64.sh"
-	kbuild=$ARM64_KBUILD
-	fragments=$ARM64_KCONFIG_FRAGMENTS
-	fragments_sha=$ARM64_KCONFIG_SHA
-	target=Image
-	image=$ARM64_IMAGE
-	cross=(ARCH=arm64 "CROSS_COMPILE=$ARM64_CROSS")
-	# the cross build runs beside x86 work in check-arm64
+# shellcheck source=scripts/env.sh
+source "$here/env.sh"
+arch=$DEVPRIV_ARCH
+kbuild=$KBUILD
+fragments=$KCONFIG_FRAGMENTS
+target=$KIMAGE_TARGET
+image=$KIMAGE
+nice=()
+if [ -n "$CROSS_COMPILE" ]; then
 	nice=(nice -n 10)
-	command -v "${ARM64_CROSS}gcc" >/dev/null ||
-		die "${ARM64_CROSS}gcc not found (run scripts/install-deps-arm64.sh)"
-	;;
-*) die "unknown architecture '$arch' (x86_64 or arm64)" ;;
-esac
+	command -v "$CC_TARGET" >/dev/null ||
+		die "$CC_TARGET not found (run: ARCH=$arch scripts/install-deps.sh)"
+fi
 
 jobs=$(nproc)
 
@@ -130,7 +113,7 @@ stamp=$kbuild/.devpriv-stamp
 stamp_want=$(
 	echo "arch $arch"
 	echo "source $KSRC_DEBVER"
-	echo "fragments $fragments_sha"
+	echo "options $KCONFIG_SHA"
 	sha256sum "$0" | cut -c1-12
 )
 if [ "${DEVPRIV_FORCE_KBUILD:-0}" != 1 ] && [ -f "$stamp" ] &&
@@ -141,32 +124,14 @@ if [ "${DEVPRIV_FORCE_KBUILD:-0}" != 1 ] && [ -f "$stamp" ] &&
 fi
 rm -f "$stamp"
 
-kmake() { "${nice[@]}" make -C "$KSRC" O="$kbuild" "${cross[@]}" "$@"; }
+kmake() { "${nice[@]}" make -C "$KSRC" O="$kbuild" "${KMAKE_ARCH[@]}" "$@"; }
 
-# Verify that every option of the fragments ended up as requested.  A
-# later fragment overrides an earlier one (as with merge_config.sh): each
-# option is checked against the last fragment that sets it.
+# Verify that every option of the fragments ended up as requested (the
+# last fragment setting an option wins, as with merge_config.sh).
+# shellcheck disable=SC2086
 verify_config() {
-	local cfg=$kbuild/.config missing=() line opt val f
-	local -A want=()
-	local order=()
-	for f in $fragments; do
-		while IFS= read -r line; do
-			case $line in
-			CONFIG_*=*)
-				opt=${line%%=*}; val=${line#*=}
-				;;
-			"# CONFIG_"*" is not set")
-				opt=${line#\# }; opt=${opt%% *}; val=n
-				;;
-			*) continue ;;
-			esac
-			[ -n "${want[$opt]+set}" ] || order+=("$opt")
-			want[$opt]=$val
-		done <"$f"
-	done
-	for opt in "${order[@]}"; do
-		val=${want[$opt]}
+	local cfg=$kbuild/.config missing=() opt val
+	while IFS='=' read -r opt val; do
 		if [ "$val" = n ]; then
 			if grep -qE "^$opt=" "$cfg"; then
 				missing+=("$opt not set (got: $(grep -E "^$opt=" "$cfg"))")
@@ -174,7 +139,7 @@ verify_config() {
 		elif ! grep -qxF "$opt=$val" "$cfg"; then
 			missing+=("$opt=$val (got: $(grep -E "^(# )?${opt}[= ]" "$cfg" || echo unset))")
 		fi
-	done
+	done < <(kconfig_options $fragments)
 	if [ ${#missing[@]} -gt 0 ]; then
 		echo "build-test-kernel: error: ${#missing[@]} fragment option(s) not in the final .config:" >&2
 		printf '  %s\n' "${missing[@]}" >&2
@@ -185,18 +150,18 @@ verify_config() {
 }
 
 frag_sha_file=$kbuild/.devpriv-config-sha
-if [ ! -f "$kbuild/.config" ] || [ "$(cat "$frag_sha_file" 2>/dev/null)" != "$fragments_sha" ]; then
+if [ ! -f "$kbuild/.config" ] || [ "$(cat "$frag_sha_file" 2>/dev/null)" != "$KCONFIG_SHA" ]; then
 	log "configuring $kbuild ($arch tinyconfig + $(for f in $fragments; do basename "$f"; done | paste -sd+))"
 	rm -f "$frag_sha_file"
 	kmake -s tinyconfig >"$kbuild/.devpriv-tinyconfig.log" 2>&1 ||
 		die "make tinyconfig failed, see $kbuild/.devpriv-tinyconfig.log"
 	# shellcheck disable=SC2086
-	(cd "$kbuild" && env "${cross[@]}" "$KSRC/scripts/kconfig/merge_config.sh" \
+	(cd "$kbuild" && env "${KMAKE_ARCH[@]}" "$KSRC/scripts/kconfig/merge_config.sh" \
 		-m -O "$kbuild" "$kbuild/.config" $fragments >"$kbuild/.devpriv-merge.log") ||
 		die "merge_config.sh failed, see $kbuild/.devpriv-merge.log"
 	kmake -s olddefconfig >>"$kbuild/.devpriv-merge.log" 2>&1 ||
 		die "make olddefconfig failed, see $kbuild/.devpriv-merge.log"
-	echo "$fragments_sha" >"$frag_sha_file"
+	echo "$KCONFIG_SHA" >"$frag_sha_file"
 fi
 verify_config
 [ "$config_only" = 1 ] && exit 0

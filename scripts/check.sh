@@ -3,31 +3,33 @@
 #
 # The test stages of libdevpriv, and their aggregate.
 #
-#   [KERNELS="6.1 6.12 7.3"] scripts/check.sh all
+#   [KERNELS="6.1 6.12 7.3 6.1/arm64"] scripts/check.sh all
 #                                   every stage, then "N passed, N failed[, N skipped]"
-#   [KVER=X.Y] scripts/check.sh STAGE
-#                                   one stage: static unit cocci vm bench arm64
+#   [KVER=X.Y] [ARCH=A] scripts/check.sh STAGE
+#                                   one stage: static unit cocci vm bench
 #
 # static, cocci and vm are per kernel: "all" runs them on each kernel of
 # $KERNELS (default: every supported kernel, $DEVPRIV_KERNELS of
-# scripts/env.sh), one after the other, each kernel's three together; a
-# single stage runs on $KVER.  unit, bench (bench-smoke) and arm64 run once,
-# on the default kernel.
+# scripts/env.sh, then 6.1/arm64), one after the other, each kernel's three
+# together.  An entry KVER/ARCH is that kernel cross-built for ARCH: only
+# its vm stage runs (static and cocci see the same sources on x86_64).  A
+# single stage runs on $KVER and $ARCH.  unit and bench (bench-smoke) run
+# once, on the default kernel.
 #
 # Every stage prints as its last line
 #   <summary>: N passed, N failed[, N skipped]
-# where <summary> is check-STAGE@KVER for the per-kernel stages, check-unit,
-# bench-smoke (make bench-smoke: scripts/bench.sh --smoke) and check-arm64
-# (make check-arm64: scripts/check-arm64.sh, its own cross-built kernel and
-# scenarios), and exits non-zero if anything failed.  "all" runs every stage even when
-# an earlier one fails, sums the stage lines and exits non-zero on any
-# failure (a stage that crashes without its line counts as one failure).
-# Stage output is also kept in build/check/<stage>.log.
+# where <summary> is check-STAGE@KVER for the per-kernel stages
+# (check-vm@KVER/ARCH off x86_64), check-unit and bench-smoke (make
+# bench-smoke: scripts/bench.sh --smoke), and exits non-zero if anything
+# failed.  "all" runs every stage even when an earlier one fails, sums the
+# stage lines, recaps what failed and exits non-zero on any failure (a
+# stage that crashes without its line counts as one failure).  Stage output
+# is also kept in build/check/<kver>[/<arch>]/<stage>.log.
 #
 # Environment: SCENARIOS="a b" limits check-vm to those scenarios (each
-# runs on the kernels its "#@ kernels:" header names); DEVPRIV_VM_JOBS
-# (default 2) scenarios run at once; MAKE (default make) is used to build
-# artefacts.
+# runs on the kernels and architectures its "#@ kernels:" and "#@ arches:"
+# headers name); DEVPRIV_VM_JOBS (default 2) scenarios run at once; MAKE
+# (default make) is used to build artefacts.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -35,19 +37,39 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/env.sh"
 cd "$DEVPRIV_ROOT"
 
+# Every module build of a check run is a W=1 build: check-static counts its
+# warnings, and the builds of later stages find nothing to recompile.
+export KBUILD_EXTRA_WARN=1
+
 MAKE=${MAKE:-make}
 # Sub-makes print no "Entering directory" noise.
 mk() { "$MAKE" --no-print-directory "$@"; }
 
-KERNELS=${KERNELS:-$DEVPRIV_KERNELS}
-KERNEL_STAGES="static cocci vm"
-STAGE_RE='^(check-static@[0-9.]+|check-unit|check-cocci@[0-9.]+|check-vm@[0-9.]+|bench-smoke|check-arm64): ([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?$'
+KERNELS=${KERNELS:-$DEVPRIV_KERNELS 6.1/arm64}
+STAGE_RE='^(check-static@[0-9.]+|check-unit|check-cocci@[0-9.]+|check-vm@[0-9.]+(/[a-z0-9_]+)?|bench-smoke): ([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?$'
+
+# What "all" runs of a kernel (KVER or KVER/ARCH).
+kernel_stages() {
+	case $1 in
+	*/*) echo vm ;;
+	*) echo static cocci vm ;;
+	esac
+}
+
+# $KVER, or KVER/ARCH off x86_64: what the per-kernel stage lines name.
+kernel_tag() {
+	if [ "$DEVPRIV_ARCH" = x86_64 ]; then
+		echo "$KVER"
+	else
+		echo "$KVER/$DEVPRIV_ARCH"
+	fi
+}
 
 # The summary line's prefix of a stage.
 stage_summary() {
 	case $1 in
 	bench) echo bench-smoke ;;
-	static|cocci|vm) echo "check-$1@$KVER" ;;
+	static|cocci|vm) echo "check-$1@$(kernel_tag)" ;;
 	*) echo "check-$1" ;;
 	esac
 }
@@ -131,41 +153,50 @@ stage_static() {
 		echo "check-static@$KVER: no project sources yet: checkpatch, kernel-doc, sparse and W=1 have nothing to check"
 	fi
 
-	# checkpatch
-	p=0 n=0
-	for f in "${files[@]}"; do
-		if out=$("$KSRC/scripts/checkpatch.pl" --strict --no-tree --quiet \
-				--show-types -f "$f" 2>&1) && [ -z "$out" ]; then
-			p=$((p + 1))
-		else
-			n=$((n + 1))
-			echo "check-static@$KVER: checkpatch: $f:"
-			echo "$out" | sed 's/^/  /' | head -n 40
-		fi
-	done
-	tally checkpatch "$p" "$n"
+	# checkpatch and kernel-doc (perl, one CPU) run beside the module
+	# build; their report is printed after it, in this order.
+	local text=$logs/static-text
+	(
+		p=0 n=0
+		for f in "${files[@]}"; do
+			if out=$("$KSRC/scripts/checkpatch.pl" --strict --no-tree --quiet \
+					--show-types -f "$f" 2>&1) && [ -z "$out" ]; then
+				p=$((p + 1))
+			else
+				n=$((n + 1))
+				echo "check-static@$KVER: checkpatch: $f:"
+				echo "$out" | sed 's/^/  /' | head -n 40
+			fi
+		done
+		echo "tally checkpatch $p $n"
+		p=0 n=0
+		for f in "${files[@]}"; do
+			if out=$("$KSRC/scripts/kernel-doc" -none "$f" 2>&1) && [ -z "$out" ]; then
+				p=$((p + 1))
+			else
+				n=$((n + 1))
+				echo "check-static@$KVER: kernel-doc: $f:"
+				echo "$out" | sed 's/^/  /' | head -n 40
+			fi
+		done
+		echo "tally kernel-doc $p $n"
+	) >"$text.out" 2>&1 &
+	local text_pid=$!
 
-	# kernel-doc
-	p=0 n=0
-	for f in "${files[@]}"; do
-		if out=$("$KSRC/scripts/kernel-doc" -none "$f" 2>&1) && [ -z "$out" ]; then
-			p=$((p + 1))
-		else
-			n=$((n + 1))
-			echo "check-static@$KVER: kernel-doc: $f:"
-			echo "$out" | sed 's/^/  /' | head -n 40
-		fi
-	done
-	tally kernel-doc "$p" "$n"
-
-	# sparse and W=1 on the module build
+	# W=1 and sparse on the module build
+	local build_out=$logs/static-build.out
+	: >"$build_out"
 	if [ ! -f Kbuild ]; then
 		echo "check-static@$KVER: no Kbuild file yet: sparse and W=1 skipped (nothing to build)"
 		tally sparse 0 0
 		tally W=1 0 0
 	else
-		local log=$logs/static-build.log compiled=() tree=$DEVPRIV_OUT/tree
-		# 1. a normal build, so that 2. only runs sparse
+		local log=$logs/static-w1.log compiled=() tree=$DEVPRIV_OUT/tree
+		# 1. W=1 (KBUILD_EXTRA_WARN, exported above for every build of
+		# a check run, so that later stages recompile nothing): the
+		# objects go first, so every file is compiled and its warnings
+		# seen even when the tree was up to date.
+		[ ! -d "$tree" ] || find "$tree" \( -name '*.o' -o -name '*.ko' \) -delete
 		if ! scripts/build-modules.sh >"$log" 2>&1; then
 			echo "check-static@$KVER: module build failed:"
 			grep -E 'error|Error' "$log" | head -n 20 | sed 's/^/  /'
@@ -178,23 +209,34 @@ stage_static() {
 				[ -f "$f" ] && echo "${f#./}"
 			done | LC_ALL=C sort -u)
 		echo "check-static@$KVER: module build compiles ${#compiled[@]} .c file(s)"
+		count_build_warnings W=1 "$log" "${compiled[@]}" >"$build_out"
 		# 2. sparse on every file (C=2), nothing recompiled.  A kernel
 		# whose scripts/checker-valid.sh rejects the installed sparse
 		# (7.3: no __typeof_unqual__ in sparse 0.6.4) would silently
 		# check nothing: a skip, said as one.
 		if [ -f "$KSRC/scripts/checker-valid.sh" ] &&
 		   [ "$(sh "$KSRC/scripts/checker-valid.sh" sparse 2>/dev/null)" != 1 ]; then
-			echo "check-static@$KVER: sparse: skipped: $KVER's scripts/checker-valid.sh rejects $(sparse --version 2>&1 | head -n 1) (too old for this kernel's headers)"
+			echo "check-static@$KVER: sparse: skipped: $KVER's scripts/checker-valid.sh rejects $(sparse --version 2>&1 | head -n 1) (too old for this kernel's headers)" >>"$build_out"
 			st_skip=$((st_skip + 1))
 		else
 			scripts/build-modules.sh C=2 CHECK=sparse \
 				>"$logs/static-sparse.log" 2>&1 || true
-			count_build_warnings sparse "$logs/static-sparse.log" "${compiled[@]}"
+			count_build_warnings sparse "$logs/static-sparse.log" "${compiled[@]}" >>"$build_out"
 		fi
-		# 3. W=1: the changed flags make kbuild recompile everything
-		scripts/build-modules.sh W=1 >"$logs/static-w1.log" 2>&1 || true
-		count_build_warnings W=1 "$logs/static-w1.log" "${compiled[@]}"
 	fi
+
+	wait "$text_pid" || true
+	local kind tool tp tn line
+	while IFS= read -r line; do
+		read -r kind tool tp tn <<<"$line"
+		if [ "$kind" = tally ]; then
+			tally "$tool" "$tp" "$tn"
+		else
+			printf '%s\n' "$line"
+		fi
+	done <"$text.out"
+	# count_build_warnings has added to the totals already
+	cat "$build_out"
 
 	if [ "$st_skip" -gt 0 ]; then
 		echo "check-static@$KVER: $st_pass passed, $st_fail failed, $st_skip skipped"
@@ -239,7 +281,9 @@ stage_unit() {
 # check-vm: build what the scenarios need, run them (sorted), one line each.
 # ----------------------------------------------------------------------------
 stage_vm() {
-	local all=() scns=() s p=0 n=0 line
+	local all=() scns=() s p=0 n=0 line tag logs
+	tag=$(kernel_tag)
+	logs=build/check/$tag
 	if [ -n "${SCENARIOS:-}" ]; then
 		for s in $SCENARIOS; do
 			all+=("tests/vm/scenarios/${s%.scn}.scn")
@@ -253,22 +297,23 @@ stage_vm() {
 			scns+=("$s")
 		fi
 	done
-	echo "check-vm@$KVER: ${#scns[@]} scenario(s) for kernel $KVER"
+	echo "check-vm@$tag: ${#scns[@]} scenario(s) for kernel $KVER on $DEVPRIV_ARCH"
 
 	# Artefacts (make -k: what can be built is): a failure is counted as
 	# one, then the scenarios still run; one that needs a missing file
-	# fails with that reason.
-	mkdir -p "build/check/$KVER"
-	if ! mk -k vm-artifacts >"build/check/$KVER/vm-artifacts.log" 2>&1; then
-		grep -E 'error|Error' "build/check/$KVER/vm-artifacts.log" | head -n 15 | sed 's/^/  /'
-		echo "check-vm@$KVER: make vm-artifacts failed (build/check/$KVER/vm-artifacts.log)"
+	# fails with that reason.  Another architecture needs its cross
+	# toolchain and guest userspace first (make deps ARCH=...).
+	mkdir -p "$logs"
+	if ! mk -k deps vm-artifacts >"$logs/vm-artifacts.log" 2>&1; then
+		grep -E 'error|Error' "$logs/vm-artifacts.log" | head -n 15 | sed 's/^/  /'
+		echo "check-vm@$tag: make vm-artifacts failed ($logs/vm-artifacts.log)"
 		n=$((n + 1))
 	fi
 
 	# Scenarios run DEVPRIV_VM_JOBS at a time (default 2): a TCG guest
 	# mostly keeps one host CPU busy, so two share a 2-core machine at
 	# about twice the throughput.  Lines are printed in scenario order.
-	local jobs=${DEVPRIV_VM_JOBS:-2} i out=build/check/$KVER/vm-lines
+	local jobs=${DEVPRIV_VM_JOBS:-2} i out=$logs/vm-lines
 	rm -rf "$out"
 	mkdir -p "$out"
 	for i in "${!scns[@]}"; do
@@ -290,7 +335,7 @@ stage_vm() {
 		case $line in
 		"scenario "*": ok "*) [ "$rc" -eq 0 ] || line="$line (but exit status $rc)" ;;
 		"scenario "*": FAIL "*) ;;
-		*) line="scenario $(basename "$s" .scn)@$KVER: FAIL runner exited with status $rc without a result line" ;;
+		*) line="scenario $(basename "$s" .scn)@$tag: FAIL runner exited with status $rc without a result line" ;;
 		esac
 		case $line in
 		*": ok ("*")") p=$((p + 1)) ;;
@@ -298,7 +343,7 @@ stage_vm() {
 		esac
 		echo "$line"
 	done
-	echo "check-vm@$KVER: $p passed, $n failed"
+	echo "check-vm@$tag: $p passed, $n failed"
 	[ "$n" -eq 0 ]
 }
 
@@ -309,16 +354,16 @@ run_stage() {
 	static) stage_static ;;
 	unit) stage_unit ;;
 	cocci)
-		# the .c/.res cases do not depend on the kernel: once
+		# the .c/.res cases do not depend on the kernel: once.  The
+		# ports compile with the drivers' own flags, not W=1.
 		if [ "$KVER" = "$DEVPRIV_DEFAULT_KVER" ]; then
-			scripts/check-cocci.sh
+			KBUILD_EXTRA_WARN= scripts/check-cocci.sh
 		else
-			scripts/check-cocci.sh --no-tests
+			KBUILD_EXTRA_WARN= scripts/check-cocci.sh --no-tests
 		fi
 		;;
 	vm) stage_vm ;;
 	bench) scripts/bench.sh --smoke ;;
-	arm64) scripts/check-arm64.sh ;;
 	*) echo "check.sh: unknown stage '$1'" >&2; return 2 ;;
 	esac
 }
@@ -331,7 +376,7 @@ failure_lines=()
 run_one() {
 	local st=$1 log src=0 t0 last
 	log=build/check/$st.log
-	case $st in static|cocci|vm) log=build/check/$KVER/$st.log ;; esac
+	case $st in static|cocci|vm) log=build/check/$(kernel_tag)/$st.log ;; esac
 	mkdir -p "$(dirname "$log")"
 	t0=$(date +%s)
 	run_stage "$st" 2>&1 | tee "$log" || src=$?
@@ -362,23 +407,25 @@ run_one() {
 }
 
 stage_all() {
-	local k st default_kver=$KVER
+	local k st default_kver=$KVER default_arch=$DEVPRIV_ARCH
 	mkdir -p build/check
 	echo "check: kernels $KERNELS"
 	run_one unit
 	for k in $KERNELS; do
-		KVER=$k
+		KVER=${k%%/*}
+		ARCH=x86_64
+		[ "$k" = "$KVER" ] || ARCH=${k#*/}
 		# shellcheck source=scripts/env.sh
 		source "$DEVPRIV_ROOT/scripts/env.sh"
-		for st in $KERNEL_STAGES; do
+		for st in $(kernel_stages "$k"); do
 			run_one "$st"
 		done
 	done
 	KVER=$default_kver
+	ARCH=$default_arch
 	# shellcheck source=scripts/env.sh
 	source "$DEVPRIV_ROOT/scripts/env.sh"
 	run_one bench
-	run_one arm64
 	[ "$total_f" -eq 0 ] || all_rc=1
 	if [ "${#failure_lines[@]}" -gt 0 ]; then
 		echo "check: what failed:"
@@ -394,6 +441,6 @@ stage_all() {
 
 case ${1:-all} in
 all) stage_all ;;
-static|unit|cocci|vm|bench|arm64) run_stage "$1" ;;
-*) echo "usage: $0 [all|static|unit|cocci|vm|bench|arm64]" >&2; exit 2 ;;
+static|unit|cocci|vm|bench) run_stage "$1" ;;
+*) echo "usage: $0 [all|static|unit|cocci|vm|bench]" >&2; exit 2 ;;
 esac

@@ -4,7 +4,7 @@
 # make demo [KVER=X.Y]: build the test kernel of KVER (default 6.1) and the
 # modules, boot the VM with tests/vm/demo/demo.scn (libdevpriv + the hello
 # example driver) and print a report.  Every value is parsed from this
-# run's serial log (build/<kver>/x86_64/vm/demo.log); nothing is computed
+# run's serial log (build/vm/<kver>/<arch>/demo.log); nothing is computed
 # here but unit conversions.
 set -euo pipefail
 
@@ -26,7 +26,7 @@ rc=0
 line=$(tests/vm/run-scenario.sh tests/vm/demo/demo.scn) || rc=$?
 end=$(date +%s)
 
-log=${DEVPRIV_OUT#"$DEVPRIV_ROOT"/}/vm/demo.log
+log=${DEVPRIV_VM_OUT#"$DEVPRIV_ROOT"/}/demo.log
 # field KIND KEY: the value of "# demo-KIND: KEY: value"
 # (the serial console ends lines in CR LF)
 field() { grep -a -m1 "^# demo-$1: $2:" "$log" | tr -d '\r' | sed "s/^# demo-$1: $2: *//" || true; }

@@ -1,34 +1,37 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Run one VM scenario on the test kernel of $KVER (scripts/env.sh) and
-# print exactly one result line:
+# Run one VM scenario on the test kernel of $KVER for $ARCH (scripts/env.sh)
+# and print exactly one result line:
 #   scenario NAME@KVER: ok (N passed[, M skipped])
 #   scenario NAME@KVER: FAIL REASON
 # (arm64: NAME@KVER/arm64).  Exit status 0 on ok, 1 on FAIL.
 #
-#   [KVER=X.Y] tests/vm/run-scenario.sh [--arch x86_64|arm64] NAME|PATH.scn
-#   [KVER=X.Y] tests/vm/run-scenario.sh --applies NAME|PATH.scn
+#   [KVER=X.Y] [ARCH=x86_64|arm64] tests/vm/run-scenario.sh NAME|PATH.scn
+#   [KVER=X.Y] [ARCH=x86_64|arm64] tests/vm/run-scenario.sh --applies NAME|PATH.scn
 #
-# --applies prints nothing and exits 0 when the scenario runs on $KVER
-# (its "#@ kernels:" list), 1 when it does not.
+# --applies prints nothing and exits 0 when the scenario runs on $KVER and
+# $ARCH (its "#@ kernels:" and "#@ arches:" lists), 1 when it does not.
 #
-# A scenario is tests/vm/scenarios/NAME.scn (arm64:
-# tests/vm/scenarios-arm64/NAME.scn): a busybox-sh script that the guest's
-# /init runs (after sourcing tests/vm/guest/lib.sh), with host-side header
-# lines anywhere in the file (they are shell comments to the guest):
+# A scenario is tests/vm/scenarios/NAME.scn: a busybox-sh script that the
+# guest's /init runs (after sourcing tests/vm/guest/lib.sh), with host-side
+# header lines anywhere in the file (they are shell comments to the guest):
 #   #@ files: PATH...       repo-relative files copied to /t/<basename>
 #                           (repeatable); a missing one, or an ELF file of
-#                           another architecture, fails the run.  x86_64:
-#                           build/X is looked up as $DEVPRIV_OUT/X first,
-#                           any other path in the module mirror
-#                           $DEVPRIV_OUT/tree first (scripts/build-modules.sh),
-#                           so one scenario names the artefacts of every
-#                           kernel
-#   #@ kernels: KVER...     the kernels it runs on (default: every one)
-#   #@ KEY@KVER: VALUE      KEY: VALUE, on kernel KVER only (any key)
+#                           another architecture, fails the run.  build/X
+#                           is looked up as $DEVPRIV_OUT/X first, any other
+#                           path in the module mirror $DEVPRIV_OUT/tree
+#                           first (scripts/build-modules.sh), so one
+#                           scenario names the artefacts of every kernel
+#                           and architecture
+#   #@ kernels: KVER...     the kernels it runs on (default: every one;
+#                           DEVPRIV_ANY_KERNEL=1 runs it on any, by hand)
+#   #@ arches: ARCH...      the architectures it runs on (default: x86_64)
+#   #@ KEY@SEL: VALUE       KEY: VALUE only where SEL matches: a kernel
+#                           (7.3), an architecture (arm64) or both
+#                           (7.3/arm64); any key
 #   #@ cmdline: ARGS        extra kernel command line
-#   #@ timeout: SECONDS     hard limit of the QEMU run (default 300; arm64 600)
+#   #@ timeout: SECONDS     hard limit of the QEMU run (default 300)
 #   #@ memory: SIZE         guest memory (default 3G; arm64 3584M)
 #   #@ min-tests: N         fail if fewer than N results were seen (default 1)
 #   #@ expect-skip: REGEX   skips whose test name or reason match are allowed
@@ -54,63 +57,42 @@
 #                           rcu_is_watching, before /init).  Only
 #                           tests/vm/extra/kunit-la57.scn boots 5-level.
 #
-# The machines: x86_64 is qemu-system-x86_64 (pc, -cpu max) booting the test
-# kernel's bzImage (the build of $KCONFIG_FRAGMENTS, scripts/env.sh: make
-# bench sets it to boot its production-like variant instead); arm64 is qemu-system-aarch64 -M virt -cpu max booting the
-# cross-built Image (tests/vm/arm64/README.rst).  Both under TCG with 2 CPUs,
-# the same guest and the same verdict (tests/vm/parse-log.py).
+# The machines boot $KIMAGE, the build of $KCONFIG_FRAGMENTS (scripts/env.sh;
+# make bench sets KCONFIG_EXTRA to boot its production-like variant
+# instead): x86_64 under qemu-system-x86_64 (pc, -cpu max), arm64 under
+# qemu-system-aarch64 -M virt -cpu max (tests/vm/arm64/README.rst).  Both
+# under TCG with 2 CPUs, the same guest and the same verdict
+# (tests/vm/parse-log.py).
 #
-# The serial log is kept whole in $DEVPRIV_OUT/vm/NAME.log
-# (build/<kver>/x86_64/vm/; arm64: build/arm64/vm/NAME.log; it can be tens of MB: grep it, do not cat it);
+# The serial log is kept whole in $DEVPRIV_VM_OUT/NAME.log
+# (build/vm/<kver>/<arch>/; it can be tens of MB: grep it, do not cat it);
 # NAME.result beside it lists failed tests, skips and splats with their log
 # line numbers.  DEVPRIV_VM_VERBOSE=1 also prints the QEMU command line.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-arch=x86_64
 applies_only=0
-if [ "${1:-}" = --arch ]; then
-	arch=${2:-}
-	shift 2 || true
-fi
 if [ "${1:-}" = --applies ]; then
 	applies_only=1
 	shift
 fi
-case $arch in
-x86_64)
-	# shellcheck source=scripts/env.sh
-	source "$here/../../scripts/env.sh"
-	scndir=$here/scenarios
-	outdir=$DEVPRIV_OUT/vm
-	kbuild=$KBUILD
-	kernel=$KBUILD/arch/x86/boot/bzImage
-	mkinitramfs=$here/mkinitramfs.sh
-	elf_arch=x86-64
-	build_hint="make vm-artifacts KVER=$KVER"
-	tag=@$KVER
-	timeout_s=300
-	memory=3G
-	;;
-arm64)
-	# shellcheck source=scripts/env-arm64.sh
-	source "$here/../../scripts/env-arm64.sh"
-	scndir=$here/scenarios-arm64
-	outdir=$ARM64_OUT/vm
-	kbuild=$ARM64_KBUILD
-	kernel=$ARM64_IMAGE
-	mkinitramfs=$here/arm64/mkinitramfs.sh
-	elf_arch="ARM aarch64"
-	build_hint="scripts/check-arm64.sh --build-only"
-	tag=@$KVER/arm64
-	timeout_s=600
-	memory=3584M
-	;;
-*) echo "run-scenario: unknown architecture '$arch'" >&2; exit 2 ;;
-esac
+# shellcheck source=scripts/env.sh
+source "$here/../../scripts/env.sh"
+arch=$DEVPRIV_ARCH
+scndir=$here/scenarios
+outdir=$DEVPRIV_VM_OUT
+kbuild=$KBUILD
+kernel=$KIMAGE
+mkinitramfs=$here/mkinitramfs.sh
+build_hint="make vm-artifacts KVER=$KVER ARCH=$arch"
+tag=@$KVER
+[ "$arch" = x86_64 ] || tag=$tag/$arch
+timeout_s=300
+memory=3G
+[ "$arch" != arm64 ] || memory=3584M
 cd "$DEVPRIV_ROOT"
 
-[ $# -eq 1 ] || { echo "usage: $0 [--arch x86_64|arm64] SCENARIO" >&2; exit 2; }
+[ $# -eq 1 ] || { echo "usage: $0 [--applies] SCENARIO" >&2; exit 2; }
 case $1 in
 *.scn) scn=$1 ;;
 *) scn=$scndir/$1.scn ;;
@@ -135,6 +117,7 @@ allow_splat_count=-1
 expect_fail=""
 hmm_skips=""
 kernels=""
+arches=x86_64
 cpu=max
 paging=4
 qemu_extra=()
@@ -146,7 +129,10 @@ while IFS= read -r line; do
 	val=$(echo "$val" | sed 's/^[[:space:]]*//; s/[[:space:]]*$//')
 	case $key in
 	*@*)
-		[ "${key#*@}" = "$KVER" ] || continue
+		case ${key#*@} in
+		"$KVER"|"$arch"|"$KVER/$arch") ;;
+		*) continue ;;
+		esac
 		key=${key%@*}
 		;;
 	esac
@@ -163,15 +149,21 @@ while IFS= read -r line; do
 	hmm-skip) hmm_skips="$hmm_skips$val
 " ;;
 	kernels) kernels=$val ;;
+	arches) arches=$val ;;
 	cpu) cpu=$val ;;
 	paging) paging=$val ;;
 	qemu) read -r -a more <<<"$val"; qemu_extra+=("${more[@]}") ;;
 	*) fail "unknown header key '#@ $key' in $scn" ;;
 	esac
 done < <(grep -E '^#@' "$scn" || true)
-if [ -n "$kernels" ] && [[ " $kernels " != *" $KVER "* ]]; then
+if [ -n "$kernels" ] && [[ " $kernels " != *" $KVER "* ]] &&
+   [ "${DEVPRIV_ANY_KERNEL:-0}" != 1 ]; then
 	[ "$applies_only" = 1 ] && exit 1
 	fail "not a scenario for kernel $KVER (#@ kernels: $kernels)"
+fi
+if [[ " $arches " != *" $arch "* ]]; then
+	[ "$applies_only" = 1 ] && exit 1
+	fail "not a scenario for $arch (#@ arches: $arches)"
 fi
 [ "$applies_only" = 0 ] || exit 0
 [[ $timeout_s =~ ^[0-9]+$ ]] || fail "bad '#@ timeout: $timeout_s'"
@@ -189,22 +181,20 @@ if [ ! -f "$kernel" ] || [ ! -f "$kbuild/.devpriv-stamp" ]; then
 fi
 release=$(cat "$kbuild/include/config/kernel.release")
 # Each kernel's artefacts: build/X in $DEVPRIV_OUT, the modules in its mirror.
-if [ "$arch" = x86_64 ]; then
-	for i in "${!files[@]}"; do
-		f=${files[$i]}
-		case $f in
-		build/*) alt=$DEVPRIV_OUT/${f#build/} ;;
-		*) alt=$DEVPRIV_OUT/tree/$f ;;
-		esac
-		[ ! -f "$alt" ] || files[$i]=$alt
-	done
-fi
+for i in "${!files[@]}"; do
+	f=${files[$i]}
+	case $f in
+	build/*) alt=$DEVPRIV_OUT/${f#build/} ;;
+	*) alt=$DEVPRIV_OUT/tree/$f ;;
+	esac
+	[ ! -f "$alt" ] || files[$i]=$alt
+done
 for f in "${files[@]}"; do
 	[ -f "$f" ] || fail "missing file '$f' listed in '#@ files:' (run: $build_hint)"
 	desc=$(file -b "$f")
 	case $desc in
 	ELF*)
-		[[ $desc == *"$elf_arch"* ]] || fail "$f is not an $arch object: $desc"
+		[[ $desc == *"$ELF_MACHINE"* ]] || fail "$f is not an $arch object: $desc"
 		;;
 	esac
 	case $f in
