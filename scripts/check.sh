@@ -46,7 +46,7 @@ MAKE=${MAKE:-make}
 mk() { "$MAKE" --no-print-directory "$@"; }
 
 KERNELS=${KERNELS:-$DEVPRIV_KERNELS 6.1/arm64}
-STAGE_RE='^(check-static@[0-9.]+|check-unit|check-cocci@[0-9.]+|check-vm@[0-9.]+(/[a-z0-9_]+)?|bench-smoke): ([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?$'
+STAGE_RE='^(check-static@[0-9.]+|check-unit|check-cocci@[0-9.]+|check-vm@[0-9.]+[/a-z0-9_]*|bench-smoke): ([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?$'
 
 # What "all" runs of a kernel (KVER or KVER/ARCH).
 kernel_stages() {
@@ -110,6 +110,29 @@ tally() {
 	st_fail=$((st_fail + $3))
 }
 
+# per_file TOOL CMD... -- FILE...: run CMD FILE for each file; a file
+# passes when CMD succeeds and prints nothing.  Prints what failed, then
+# "tally TOOL PASS FAIL" for the caller's tally.
+per_file() {
+	local tool=$1 cmd=() f out p=0 n=0
+	shift
+	while [ "$1" != -- ]; do
+		cmd+=("$1")
+		shift
+	done
+	shift
+	for f in "$@"; do
+		if out=$("${cmd[@]}" "$f" 2>&1) && [ -z "$out" ]; then
+			p=$((p + 1))
+		else
+			n=$((n + 1))
+			echo "check-static@$KVER: $tool: $f:"
+			echo "$out" | sed 's/^/  /' | head -n 40
+		fi
+	done
+	echo "tally $tool $p $n"
+}
+
 # Kbuild warnings/errors -> one failure per distinct file; pass for the
 # other compiled project files.  $1: tool, $2: log, $3..: compiled files
 count_build_warnings() {
@@ -157,29 +180,9 @@ stage_static() {
 	# build; their report is printed after it, in this order.
 	local text=$logs/static-text
 	(
-		p=0 n=0
-		for f in "${files[@]}"; do
-			if out=$("$KSRC/scripts/checkpatch.pl" --strict --no-tree --quiet \
-					--show-types -f "$f" 2>&1) && [ -z "$out" ]; then
-				p=$((p + 1))
-			else
-				n=$((n + 1))
-				echo "check-static@$KVER: checkpatch: $f:"
-				echo "$out" | sed 's/^/  /' | head -n 40
-			fi
-		done
-		echo "tally checkpatch $p $n"
-		p=0 n=0
-		for f in "${files[@]}"; do
-			if out=$("$KSRC/scripts/kernel-doc" -none "$f" 2>&1) && [ -z "$out" ]; then
-				p=$((p + 1))
-			else
-				n=$((n + 1))
-				echo "check-static@$KVER: kernel-doc: $f:"
-				echo "$out" | sed 's/^/  /' | head -n 40
-			fi
-		done
-		echo "tally kernel-doc $p $n"
+		per_file checkpatch "$KSRC/scripts/checkpatch.pl" --strict \
+			--no-tree --quiet --show-types -f -- "${files[@]}"
+		per_file kernel-doc "$KSRC/scripts/kernel-doc" -none -- "${files[@]}"
 	) >"$text.out" 2>&1 &
 	local text_pid=$!
 
