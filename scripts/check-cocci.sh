@@ -180,14 +180,23 @@ else
 			ok "port:$d"
 		fi
 	done
-	# idempotence: the converted files ported again stay as they are
-	ts=$(now)
+	# idempotence: the converted files ported again stay as they are.
+	# spatch runs on one CPU beside the compile checks below (make on
+	# the other); its verdict is printed after them.
+	idem_ts=$(now)
 	again=$(mktemp -d)
 	for d in "${drivers[@]}"; do
 		mkdir -p "$again/$d"
 		cp "$ports/$d"/*.[ch] "$again/$d/"
 	done
-	"$DEVPRIV_ROOT/scripts/devpriv-port" --in-place --batch "$again"/* >/dev/null 2>&1
+	"$DEVPRIV_ROOT/scripts/devpriv-port" --in-place --batch "$again"/* >/dev/null 2>&1 &
+	idem_pid=$!
+fi
+
+# idempotence_verdict: wait for the second port run, one line per driver
+idempotence_verdict() {
+	[ -n "${idem_pid:-}" ] || return 0
+	wait "$idem_pid" || true
 	for d in "${drivers[@]}"; do
 		bad=""
 		for f in "$again/$d"/*.[ch]; do
@@ -196,8 +205,8 @@ else
 		if [ -z "$bad" ]; then ok "idempotent:$d"; else notok "idempotent:$d" "a second run changes$bad"; fi
 	done
 	rm -rf "$again"
-	info "idempotence: $(( $(now) - ts )) s"
-fi
+	info "idempotence: $(( $(now) - idem_ts )) s (beside the compile checks)"
+}
 
 # --- compile the converted objects ------------------------------------------
 # prepare_tree NAME "FRAGMENT..." DEFCONFIG MAKEVARS: print the prepared
@@ -337,6 +346,7 @@ if [ $do_build = 1 ]; then
 	fi
 fi
 
+idempotence_verdict
 info "total $(( $(now) - t0 )) s"
 if [ $skip -gt 0 ]; then
 	echo "check-cocci@$KVER: $pass passed, $fail failed, $skip skipped"
