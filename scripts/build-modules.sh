@@ -7,9 +7,6 @@
 # of $KVER for $ARCH (arm64: cross-built).
 #
 #   [KVER=X.Y] [ARCH=x86_64|arm64] scripts/build-modules.sh [make arguments, e.g. W=1 or C=2]
-#   scripts/build-modules.sh --mirror-only DIR
-#                    only mirror the repository into DIR (make bench's
-#                    tree for its own kernel)
 #
 # Kbuild writes an external module's objects next to its sources, and one
 # checkout builds for several kernels.  So the repository is mirrored into
@@ -45,20 +42,13 @@ mirror() {
 	[ "$n" = 0 ] || echo "build-modules: $n source file(s) refreshed in ${1#"$DEVPRIV_ROOT"/}"
 }
 
-if [ "${1:-}" = --mirror-only ]; then
-	mirror "${2:?usage: build-modules.sh --mirror-only DIR}"
-	exit 0
-fi
-
 [ -f "$KBUILD/.devpriv-stamp" ] ||
 	die "test kernel $KVER/$DEVPRIV_ARCH not built (run: make kernel KVER=$KVER ARCH=$DEVPRIV_ARCH)"
 
 tree=$DEVPRIV_OUT/tree
 mirror "$tree"
 
-nice=()
-[ -z "$CROSS_COMPILE" ] || nice=(nice -n 10)
-"${nice[@]}" make -s -C "$KBUILD" "${KMAKE_ARCH[@]}" M="$tree" -j"$(nproc)" "$@" modules
+"${KMAKE[@]}" -s -C "$KBUILD" M="$tree" -j"$(nproc)" "$@" modules
 for m in libdevpriv/devpriv.ko libdevpriv/tests/devpriv_kunit.ko \
 	 examples/dmirror/devpriv_dmirror.ko examples/hello/devpriv_hello.ko \
 	 tests/kmod/devpriv_ctl.ko; do

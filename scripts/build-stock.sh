@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Build the stock baseline of kernel $KVER against its test kernel for
-# $ARCH, into $DEVPRIV_OUT/stock (build/<kver>/<arch>/stock; or DIR, for a
-# variant kernel: scripts/bench.sh builds one for the bench kernel):
+# $ARCH, into $DEVPRIV_OUT/stock (build/<kver>/<arch>/stock; a variant
+# kernel's DEVPRIV_OUT is its own, e.g. make bench's
+# build/<kver>/x86_64-bench/stock):
 #
-#   [KVER=X.Y] [ARCH=x86_64|arm64] scripts/build-stock.sh [--out DIR]
+#   [KVER=X.Y] [ARCH=x86_64|arm64] scripts/build-stock.sh
 #
 #   test_hmm.ko     that kernel's own lib/test_hmm.c (+ lib/test_hmm_uapi.h),
 #                   copied from $KSRC and built out of tree with a generated
@@ -45,11 +46,7 @@ source "$here/env.sh"
 die() { echo "build-stock: error: $*" >&2; exit 1; }
 
 out=$DEVPRIV_OUT/stock
-case ${1:-} in
---out) out=$(mkdir -p "${2:?usage: $0 [--out DIR]}" && cd "$2" && pwd) ;;
-"") ;;
-*) die "usage: $0 [--out DIR]" ;;
-esac
+[ $# -eq 0 ] || die "usage: $0 (no arguments; KVER, ARCH from the environment)"
 
 [ -f "$KBUILD/.devpriv-stamp" ] ||
 	die "test kernel $KVER/$DEVPRIV_ARCH not built (run: make kernel KVER=$KVER ARCH=$DEVPRIV_ARCH)"
@@ -70,9 +67,7 @@ printf '%s\n' \
 copy_if_changed "$out/Kbuild.new" "$out/Kbuild"
 rm -f "$out/Kbuild.new"
 
-nice=()
-[ -z "$CROSS_COMPILE" ] || nice=(nice -n 10)
-"${nice[@]}" make -s -C "$KBUILD" "${KMAKE_ARCH[@]}" M="$out" -j"$(nproc)" modules
+"${KMAKE[@]}" -s -C "$KBUILD" M="$out" -j"$(nproc)" modules
 [ -f "$out/test_hmm.ko" ] || die "test_hmm.ko was not built"
 
 # hmm-tests: the harness header resolves next to the source file in $KSRC;

@@ -50,12 +50,8 @@ kbuild=$KBUILD
 fragments=$KCONFIG_FRAGMENTS
 target=$KIMAGE_TARGET
 image=$KIMAGE
-nice=()
-if [ -n "$CROSS_COMPILE" ]; then
-	nice=(nice -n 10)
-	command -v "$CC_TARGET" >/dev/null ||
-		die "$CC_TARGET not found (run: ARCH=$arch scripts/install-deps.sh)"
-fi
+command -v "$CC_TARGET" >/dev/null ||
+	die "$CC_TARGET not found (run: ARCH=$arch scripts/install-deps.sh)"
 
 jobs=$(nproc)
 
@@ -124,7 +120,7 @@ if [ "${DEVPRIV_FORCE_KBUILD:-0}" != 1 ] && [ -f "$stamp" ] &&
 fi
 rm -f "$stamp"
 
-kmake() { "${nice[@]}" make -C "$KSRC" O="$kbuild" "${KMAKE_ARCH[@]}" "$@"; }
+kmake() { "${KMAKE[@]}" -C "$KSRC" O="$kbuild" "$@"; }
 
 # Verify that every option of the fragments ended up as requested (the
 # last fragment setting an option wins, as with merge_config.sh).

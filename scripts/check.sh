@@ -45,7 +45,7 @@ MAKE=${MAKE:-make}
 # Sub-makes print no "Entering directory" noise.
 mk() { "$MAKE" --no-print-directory "$@"; }
 
-KERNELS=${KERNELS:-$DEVPRIV_KERNELS 6.1/arm64}
+KERNELS=${KERNELS:-$DEVPRIV_KERNELS $DEVPRIV_DEFAULT_KVER/arm64}
 STAGE_RE='^(check-static@[0-9.]+|check-unit|check-cocci@[0-9.]+|check-vm@[0-9.]+[/a-z0-9_]*|bench-smoke): ([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?$'
 
 # What "all" runs of a kernel (KVER or KVER/ARCH).

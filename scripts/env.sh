@@ -28,8 +28,13 @@
 #                     its X.Y here, plus scripts/kconfig/kernel-X.Y.config
 #                     where its Kconfig differs)
 #   DEVPRIV_ARCH      x86_64 or arm64 (from ARCH)
-#   KARCH             kbuild's ARCH= for it (x86, arm64); every make -C
-#                     $KBUILD passes "${KMAKE_ARCH[@]}" (ARCH=, CROSS_COMPILE=)
+#   KARCH             kbuild's ARCH= for it (x86, arm64)
+#   KMAKE_ARCH        (array, when sourced) ARCH= and CROSS_COMPILE= for
+#                     kbuild
+#   KMAKE             (array, when sourced) the kbuild make command: make
+#                     "${KMAKE_ARCH[@]}", at nice 10 when cross-building
+#                     (it runs beside x86 work in make check); every
+#                     make -C $KSRC / $KBUILD of the scripts is "${KMAKE[@]}"
 #   CROSS_COMPILE     empty on x86_64, aarch64-linux-gnu- on arm64
 #   CC_TARGET         the C compiler for guest programs: ${CROSS_COMPILE}gcc
 #   ELF_MACHINE       what file(1) says of a guest binary ("x86-64", "ARM aarch64")
@@ -136,7 +141,12 @@ _devpriv_env() {
 	DEVPRIV_OUT=$DEVPRIV_ROOT/build/$KVER/$DEVPRIV_ARCH${DEVPRIV_VARIANT:+-$DEVPRIV_VARIANT}
 	DEVPRIV_VM_OUT=$DEVPRIV_ROOT/build/vm/$KVER/$DEVPRIV_ARCH${DEVPRIV_VARIANT:+-$DEVPRIV_VARIANT}
 	KMAKE_ARCH=(ARCH="$KARCH")
-	[ -z "$CROSS_COMPILE" ] || KMAKE_ARCH+=(CROSS_COMPILE="$CROSS_COMPILE")
+	KMAKE=(make)
+	if [ -n "$CROSS_COMPILE" ]; then
+		KMAKE_ARCH+=(CROSS_COMPILE="$CROSS_COMPILE")
+		KMAKE=(nice -n 10 make)
+	fi
+	KMAKE+=("${KMAKE_ARCH[@]}")
 
 	export DEVPRIV_KERNELS DEVPRIV_ARCHES DEVPRIV_ROOT DEVPRIV_CACHE KVER \
 	       DEVPRIV_ARCH ARCH KARCH CROSS_COMPILE CC_TARGET ELF_MACHINE \

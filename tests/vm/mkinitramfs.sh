@@ -126,7 +126,7 @@ for rel in ".$interp" "${libs[@]}"; do
 	cp -L "$root/$rel" "$stage/$rel"
 done
 
-make -s -C "$KBUILD" "${KMAKE_ARCH[@]}" INSTALL_MOD_PATH="$stage" \
+"${KMAKE[@]}" -s -C "$KBUILD" INSTALL_MOD_PATH="$stage" \
 	modules_install >/dev/null
 depmod -b "$stage" "$release"
 [ -f "$stage/lib/modules/$release/modules.dep" ] ||
