@@ -27,11 +27,13 @@
 # tests even when nothing else runs (arm64 6.1: migrate_multiple 29-30 s;
 # x86 7.3: migrate_multiple, where the first 256 MiB chunk is set up),
 # and under load from a second VM or a build, several tests that take a
-# few seconds alone were killed at 30 s (6.12: 12 of 58 in one run).  So
-# hmm-tests.c and the harness are copied to <out>/selftests/ (hmm-tests.c
-# includes it as "../kselftest_harness.h", relative to itself) and the
-# copy's limit is set to HMM_TESTS_TIMEOUT seconds (default 300; 0 keeps
-# the kernel's 30).  The tests themselves are unchanged; a hang still
+# few seconds alone were killed at 30 s (6.12: 12 of 58 in one run; 7.3:
+# migrate_remap_fault).  So hmm-tests.c and the harness are copied to
+# <out>/selftests/ (6.1 and 6.12 include it as "../kselftest_harness.h",
+# relative to hmm-tests.c; 7.3 as "kselftest_harness.h", through -I, so
+# the copy's directory comes first) and the copy's limit is set to
+# HMM_TESTS_TIMEOUT seconds (default 300; 0 keeps the kernel's 30).  The
+# build fails if hmm-tests.c resolves to any other harness.  The tests themselves are unchanged; a hang still
 # fails, at that limit or at the scenario's own timeout.
 #
 # Nothing is copied into the repository: build/ is ignored and regenerated.
@@ -107,10 +109,19 @@ done
 newest=$(ls -t "${srcs[@]}" "$harness" | head -n 1)
 if [ ! -x "$out/hmm-tests" ] || [ "$newest" -nt "$out/hmm-tests" ] ||
    [ "$0" -nt "$out/hmm-tests" ]; then
-	"$CC_TARGET" -static -O2 -Wall -I "$KSRC" -I "$KSRC/tools/testing/selftests" \
-		-I "$seldir" -I "$KSRC/tools/include/uapi" -o "$out/hmm-tests.tmp" \
+	# The harness's directory first: 6.1 and 6.12 include it as
+	# "../kselftest_harness.h" (next to the copy of hmm-tests.c), 7.3 as
+	# "kselftest_harness.h" (found through -I).
+	incs=(-I "${harness%/*}" -I "$KSRC" -I "$KSRC/tools/testing/selftests"
+	      -I "$seldir" -I "$KSRC/tools/include/uapi")
+	"$CC_TARGET" -static -O2 -Wall "${incs[@]}" -o "$out/hmm-tests.tmp" \
 		"${srcs[@]}" -lrt -lpthread -lm >"$out/hmm-tests.log" 2>&1 ||
 		{ cat "$out/hmm-tests.log" >&2; die "hmm-tests did not build"; }
+	# the harness compiled in must be the one whose limit was set above
+	used=$("$CC_TARGET" -M "${incs[@]}" "$src" | tr -d '\\' | tr -s ' ' '\n' |
+	       grep '/kselftest_harness\.h$' | xargs -r realpath -m | sort -u)
+	[ "$used" = "$(realpath -m "$harness")" ] ||
+		die "hmm-tests.c includes ${used:-no harness}, not $harness"
 	mv "$out/hmm-tests.tmp" "$out/hmm-tests"
 fi
 file "$out/hmm-tests" | grep -q "$ELF_MACHINE.*statically linked" ||
