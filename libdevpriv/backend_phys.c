@@ -37,14 +37,19 @@
 #include <linux/ioport.h>
 #include <linux/memory_hotplug.h>
 #include <linux/memremap.h>
+#include <linux/kmod.h>
 #include <linux/migrate.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
+
+#include <asm/processor.h>
 
 #include "internal.h"
 
@@ -120,18 +125,96 @@ struct devpriv_window {
 	enum devpriv_placement placement;
 };
 
-/* This instance's windows above the CPU's physical width. */
-static struct resource devpriv_above_root = {
-	.name = "devpriv above CPU width",
-	.flags = IORESOURCE_MEM,
-};
+/* This instance's windows above the CPU's physical width, for debugfs. */
+static atomic_t devpriv_nr_above = ATOMIC_INIT(0);
 
-static DEFINE_MUTEX(devpriv_above_lock);
-
-static struct range devpriv_phys_bounds(void)
+/* The lowest address a window may take: above boot RAM and 4 GiB. */
+static int devpriv_ram_end_visit(struct resource *res, void *arg)
 {
-	/* [0, PHYSMEM_END] on x86, the linear map on arm64 */
-	return mhp_get_pluggable_range(true);
+	u64 *ram_end = arg;
+
+	*ram_end = max_t(u64, *ram_end, res->end);
+	return 0;
+}
+
+/**
+ * devpriv_phys_limits_now() - this machine's inputs to devpriv_phys_limit()
+ * @l: filled in
+ *
+ * Context: process context.
+ */
+void devpriv_phys_limits_now(struct devpriv_phys_limits *l)
+{
+	struct range pluggable = mhp_get_pluggable_range(true);
+	u64 ram_end = 0;
+
+	walk_iomem_res_desc(IORES_DESC_NONE, IORESOURCE_SYSTEM_RAM |
+			    IORESOURCE_BUSY, 0, U64_MAX, &ram_end,
+			    devpriv_ram_end_visit);
+	l->lowest = max_t(u64, max_t(u64, pluggable.start, SZ_4G),
+			  ram_end ? ram_end + 1 : 0);
+	l->cpu_end = iomem_resource.end;
+	l->pluggable_end = pluggable.end;
+#ifdef CONFIG_X86_64
+	l->phys_mask = __PHYSICAL_MASK;
+	l->l1tf_limit_pfn = boot_cpu_has_bug(X86_BUG_L1TF) ? l1tf_pfn_limit() : 0;
+	l->above_allowed = true;
+#else
+	l->phys_mask = U64_MAX;
+	l->l1tf_limit_pfn = 0;
+	l->above_allowed = false;
+#endif
+}
+
+/**
+ * devpriv_phys_limit() - the last physical address a window may use
+ * @l: the machine's limits (devpriv_phys_limits_now(), or a test's)
+ * @why: set to what imposed the limit, for messages
+ *
+ * The bounds, lowest first: what memory hotplug can map (PHYSMEM_END on x86,
+ * the linear map on arm64); the physical mask -- SME's C-bit and a TDX
+ * guest's shared bit are clear in __PHYSICAL_MASK, and page attribute
+ * tracking masks addresses with it, so a window with such a bit set would
+ * be tracked as its low alias, which may be RAM; and on a CPU with
+ * X86_BUG_L1TF, the L1TF pfn limit, above which a non-present page table
+ * entry (a device-private swap entry) could point speculation at RAM.  A
+ * pure function of @l, so that it can be tested with any CPU's numbers.
+ *
+ * Context: any context.
+ * Return: the last usable address.
+ */
+u64 devpriv_phys_limit(const struct devpriv_phys_limits *l, const char **why)
+{
+	u64 end = l->pluggable_end, mask_end;
+
+	*why = "memory hotplug's range";
+	/* only addresses below the mask's lowest clear bit keep every bit */
+	mask_end = ~l->phys_mask ? BIT_ULL(__ffs64(~l->phys_mask)) - 1 : U64_MAX;
+	if (mask_end < end) {
+		end = mask_end;
+		*why = "the physical address mask";
+	}
+	if (l->l1tf_limit_pfn && PFN_PHYS(l->l1tf_limit_pfn) - 1 < end) {
+		end = PFN_PHYS(l->l1tf_limit_pfn) - 1;
+		*why = "the L1TF pfn limit";
+	}
+	return end;
+}
+
+/*
+ * Where the iomem policy searches: from above boot RAM (and 4 GiB) up to
+ * the CPU's width and devpriv_phys_limit().  Empty (start > end) if none.
+ */
+static struct range devpriv_iomem_bounds(void)
+{
+	struct devpriv_phys_limits l;
+	const char *why;
+
+	devpriv_phys_limits_now(&l);
+	return (struct range) {
+		.start = l.lowest,
+		.end = min(l.cpu_end, devpriv_phys_limit(&l, &why)),
+	};
 }
 
 struct devpriv_gap_search {
@@ -175,13 +258,13 @@ static int devpriv_gap_visit(struct resource *res, void *arg)
  */
 static int devpriv_place_iomem(struct devpriv_window *win, u64 size)
 {
-	struct range bounds = devpriv_phys_bounds();
+	struct range bounds = devpriv_iomem_bounds();
 	int attempt;
 
 	for (attempt = 0; attempt < DEVPRIV_IOMEM_RETRIES; attempt++) {
 		struct devpriv_gap_search s = {
 			.lo = bounds.start,
-			.hi = min_t(u64, bounds.end, iomem_resource.end),
+			.hi = bounds.end,
 			.size = size,
 			.cursor = bounds.start,
 		};
@@ -207,6 +290,48 @@ static int devpriv_place_iomem(struct devpriv_window *win, u64 size)
 	}
 	return -EBUSY;
 }
+
+/*
+ * Is there room above the CPU's physical width at all?  Checked by every
+ * instance before it asks the arbiter, so that a machine without such room
+ * (arm64; L1TF; a physical mask at the CPU's width) never loads devpriv.ko
+ * for nothing.
+ */
+static bool devpriv_above_possible(struct devpriv_phys_limits *l, u64 *limit)
+{
+	const char *why;
+
+	devpriv_phys_limits_now(l);
+	*limit = devpriv_phys_limit(l, &why);
+	if (!l->above_allowed) {
+		pr_warn_once("devpriv: no window above the CPU's physical width: that policy is x86_64 only\n");
+		return false;
+	}
+	if (*limit <= l->cpu_end) {
+		pr_warn_once("devpriv: no window above the CPU's physical width (end %#llx): %s ends at %#llx\n",
+			     l->cpu_end, why, *limit);
+		return false;
+	}
+	return true;
+}
+
+#ifndef DEVPRIV_EMBED
+/*
+ * The arbiter of the range above the CPU's physical width.  iomem_resource
+ * ends at that width, so nothing in the kernel arbitrates above it, and two
+ * instances that each checked "free" (pfn_valid(), get_dev_pagemap()) could
+ * map the same granule -- the loser's memremap_pages() unwind would then
+ * erase the winner's registration.  So of all libdevpriv instances only
+ * devpriv.ko keeps the tree of that range; embedded copies claim their
+ * windows from it through symbol_get().  A window stays claimed from
+ * placement until its memunmap_pages() has returned.
+ */
+static struct resource devpriv_above_root = {
+	.name = "devpriv above CPU width",
+	.flags = IORESOURCE_MEM,
+};
+
+static DEFINE_MUTEX(devpriv_above_lock);
 
 /* Is any granule of [start, start + size) in use by anyone on the system? */
 static bool devpriv_range_busy(u64 start, u64 size, u64 *busy_end)
@@ -253,31 +378,119 @@ static resource_size_t devpriv_above_alignf(void *data,
 	return start;	/* does not fit: allocate_resource() moves on */
 }
 
+/**
+ * devpriv_above_claim() - claim a window above the CPU's physical width
+ * @res: the window: name, flags and desc filled in by the caller, which
+ *	owns its storage until devpriv_above_release()
+ * @size: bytes, a multiple of the window alignment (2 MiB)
+ *
+ * For the library's own instances only (embedded copies reach it with
+ * symbol_get()); drivers have no use for it.
+ *
+ * Context: process context; sleeps.
+ * Return: 0 with @res placed; -ENOSPC if the range has no room.
+ */
+int devpriv_above_claim(struct resource *res, u64 size)
+{
+	struct devpriv_phys_limits l;
+	u64 limit;
+	int err;
+
+	if (!devpriv_above_possible(&l, &limit))
+		return -ENOSPC;
+	mutex_lock(&devpriv_above_lock);
+	if (!devpriv_above_root.end) {
+		devpriv_above_root.start = l.cpu_end + 1;
+		devpriv_above_root.end = limit;
+	}
+	err = allocate_resource(&devpriv_above_root, res, size,
+				devpriv_above_root.start, devpriv_above_root.end,
+				DEVPRIV_WINDOW_ALIGN, devpriv_above_alignf, NULL);
+	mutex_unlock(&devpriv_above_lock);
+	return err ? -ENOSPC : 0;
+}
+EXPORT_SYMBOL_DEVPRIV(devpriv_above_claim);
+
+/**
+ * devpriv_above_release() - give back a window of devpriv_above_claim()
+ * @res: the window, no longer mapped (memunmap_pages() has returned)
+ *
+ * Context: process context; sleeps.
+ */
+void devpriv_above_release(struct resource *res)
+{
+	mutex_lock(&devpriv_above_lock);
+	release_resource(res);
+	mutex_unlock(&devpriv_above_lock);
+}
+EXPORT_SYMBOL_DEVPRIV(devpriv_above_release);
+
+static int devpriv_above_get(struct resource *res, u64 size)
+{
+	return devpriv_above_claim(res, size);
+}
+
+static void devpriv_above_put(struct resource *res)
+{
+	devpriv_above_release(res);
+}
+#else
+/*
+ * An embedded copy claims through devpriv.ko, loading it if it can, and
+ * keeps a reference to the module for as long as it holds the window.
+ */
+static int devpriv_above_get(struct resource *res, u64 size)
+{
+	int (*claim)(struct resource *res, u64 size);
+	int err;
+
+	claim = symbol_get(devpriv_above_claim);
+
+	if (!claim) {
+		request_module("devpriv");
+		claim = symbol_get(devpriv_above_claim);
+	}
+	if (!claim) {
+		pr_warn_once("devpriv: windows above the CPU's physical width are arbitrated by devpriv.ko, which is not loaded\n");
+		return -ENOSPC;
+	}
+	err = claim(res, size);
+	if (err)
+		symbol_put(devpriv_above_claim);
+	return err;
+}
+
+static void devpriv_above_put(struct resource *res)
+{
+	void (*release)(struct resource *res);
+
+	/* the reference of devpriv_above_get() keeps devpriv.ko loaded */
+	release = symbol_get(devpriv_above_release);
+	if (!WARN_ON_ONCE(!release)) {
+		release(res);
+		symbol_put(devpriv_above_release);
+	}
+	symbol_put(devpriv_above_claim);
+}
+#endif
+
 static int devpriv_place_above_cpu(struct devpriv_window *win, u64 size)
 {
-	struct range bounds = devpriv_phys_bounds();
+	struct devpriv_phys_limits l;
+	u64 limit;
 	int err;
 
 	if (devpriv_fault(DEVPRIV_FAULT_PLACE))
 		return -ENOSPC;
-	mutex_lock(&devpriv_above_lock);
-	if (!devpriv_above_root.end) {
-		if (bounds.end <= iomem_resource.end) {
-			mutex_unlock(&devpriv_above_lock);
-			return -ENOSPC;
-		}
-		devpriv_above_root.start = iomem_resource.end + 1;
-		devpriv_above_root.end = bounds.end;
-	}
+	if (!devpriv_above_possible(&l, &limit))
+		return -ENOSPC;
 	win->above.name = devpriv_window_name;
 	win->above.flags = IORESOURCE_MEM | IORESOURCE_BUSY;
 	win->above.desc = IORES_DESC_DEVICE_PRIVATE_MEMORY;
-	err = allocate_resource(&devpriv_above_root, &win->above, size,
-				devpriv_above_root.start, devpriv_above_root.end,
-				DEVPRIV_WINDOW_ALIGN, devpriv_above_alignf, NULL);
-	mutex_unlock(&devpriv_above_lock);
+	err = devpriv_above_get(&win->above, size);
 	if (err)
-		return -ENOSPC;
+		return err;
+	atomic_inc(&devpriv_nr_above);
 	win->res = &win->above;
 	win->placement = DEVPRIV_PLACE_ABOVE_CPU;
 	return 0;
@@ -305,9 +518,8 @@ static void devpriv_unplace(struct devpriv_window *win)
 	if (win->placement == DEVPRIV_PLACE_IOMEM) {
 		release_mem_region(win->res->start, resource_size(win->res));
 	} else {
-		mutex_lock(&devpriv_above_lock);
-		release_resource(win->res);
-		mutex_unlock(&devpriv_above_lock);
+		devpriv_above_put(win->res);
+		atomic_dec(&devpriv_nr_above);
 	}
 }
 
@@ -412,16 +624,6 @@ static void devpriv_phys_evict_batch(struct devpriv_chunk *chunk,
 	migrate_device_finalize(b->src, b->dst, n);
 }
 
-/*
- * Eviction is retried because migrate_device_range() skips, without telling,
- * any page it cannot take right now: one whose lock is held (a CPU fault or
- * a driver migration in flight) or whose last reference is about to go.  A
- * page left mapped would make memunmap_pages() wait forever, so passes go
- * on, a little further apart each time, until no page of the chunk is in
- * use; after DEVPRIV_EVICT_PASSES (about 2 s) teardown warns and waits.
- */
-#define DEVPRIV_EVICT_PASSES	20
-
 /* A free device-private page has no reference (free_zone_device_page()). */
 static unsigned long devpriv_pages_in_use(struct page *pages, unsigned long n)
 {
@@ -432,12 +634,20 @@ static unsigned long devpriv_pages_in_use(struct page *pages, unsigned long n)
 	return in_use;
 }
 
-/* One pass over @chunk; returns the number of its pages still in use. */
-static unsigned long devpriv_phys_evict_pass(struct devpriv_chunk *chunk,
-					     struct devpriv_evict_batch *b)
+/*
+ * One eviction pass over @chunk, in batches so that the bookkeeping is one
+ * page whatever the chunk size.  migrate_device_range() skips, without
+ * telling, any page it cannot take right now (locked by a fault or a
+ * migration in flight, or about to lose its last reference), so the pass
+ * reports how many pages are still referenced and the pagemap repeats it
+ * (devpriv_evict_all()).
+ */
+static unsigned long devpriv_phys_evict(struct devpriv_chunk *chunk)
 {
+	struct devpriv_evict_batch *b;
 	unsigned long first, n, in_use = 0;
 
+	b = devpriv_kmalloc_obj(*b, GFP_KERNEL | __GFP_NOFAIL);
 	for (first = 0; first < chunk->nr_pages; first += n) {
 		n = min(chunk->nr_pages - first, DEVPRIV_EVICT_BATCH);
 		if (!devpriv_pages_in_use(chunk->pages + first, n))
@@ -446,36 +656,10 @@ static unsigned long devpriv_phys_evict_pass(struct devpriv_chunk *chunk,
 		if (!devpriv_fault(DEVPRIV_FAULT_EVICT_BATCH))
 			devpriv_phys_evict_batch(chunk, b, first, n);
 		in_use += devpriv_pages_in_use(chunk->pages + first, n);
-	}
-	return in_use;
-}
-
-/*
- * Bring every page of @chunk that is still mapped somewhere back to system
- * memory, in batches so that the bookkeeping is one page whatever the
- * chunk size.
- */
-static void devpriv_phys_evict(struct devpriv_chunk *chunk)
-{
-	struct devpriv_evict_batch *b;
-	unsigned long in_use;
-	unsigned int pass;
-
-	b = devpriv_kmalloc_obj(*b, GFP_KERNEL | __GFP_NOFAIL);
-	for (pass = 1; ; pass++) {
-		in_use = devpriv_phys_evict_pass(chunk, b);
-		if (!in_use)
-			break;
-		if (pass == DEVPRIV_EVICT_PASSES) {
-			WARN_ONCE(1, "devpriv: %lu pages still in use after %u eviction passes: teardown waits for their references\n",
-				  in_use, pass);
-			break;
-		}
-		pr_info("devpriv: eviction pass %u left %lu pages in use, retrying\n",
-			pass, in_use);
-		msleep(pass * 10);
+		cond_resched();
 	}
 	kfree(b);
+	return in_use;
 }
 
 /**
@@ -486,18 +670,29 @@ static void devpriv_phys_evict(struct devpriv_chunk *chunk)
  */
 void devpriv_phys_show_bounds(struct seq_file *m)
 {
-	struct range bounds = devpriv_phys_bounds();
+	struct range bounds = devpriv_iomem_bounds();
+	struct devpriv_phys_limits l;
+	const char *why;
+	u64 limit;
 
+	devpriv_phys_limits_now(&l);
+	limit = devpriv_phys_limit(&l, &why);
 	seq_printf(m, "placement: %s\n",
 		   devpriv_placement_modes[READ_ONCE(devpriv_placement_mode)]);
-	seq_printf(m, "cpu_phys_end: %#llx\n", (u64)iomem_resource.end);
-	seq_printf(m, "mappable: %#llx-%#llx\n", bounds.start, bounds.end);
+	seq_printf(m, "cpu_phys_end: %#llx\n", l.cpu_end);
+	seq_printf(m, "iomem_search: %#llx-%#llx\n", bounds.start, bounds.end);
+	seq_printf(m, "limit: %#llx (%s)\n", limit, why);
+	seq_printf(m, "above_windows: %d\n", atomic_read(&devpriv_nr_above));
+#ifndef DEVPRIV_EMBED
 	mutex_lock(&devpriv_above_lock);
 	if (devpriv_above_root.end)
 		seq_printf(m, "above_root: %#llx-%#llx\n",
 			   (u64)devpriv_above_root.start,
 			   (u64)devpriv_above_root.end);
 	mutex_unlock(&devpriv_above_lock);
+#else
+	seq_puts(m, "above_root: arbitrated by devpriv.ko\n");
+#endif
 }
 
 const struct devpriv_backend devpriv_backend_default = {

@@ -55,7 +55,8 @@ bool devpriv_fault(enum devpriv_fault_site site)
 {
 	if (likely(!atomic_read(&devpriv_fault_countdown[site])))
 		return false;
-	if (atomic_dec_return(&devpriv_fault_countdown[site]))
+	/* only the call that takes the countdown from 1 to 0 fails */
+	if (atomic_dec_if_positive(&devpriv_fault_countdown[site]) != 0)
 		return false;
 	atomic_inc(&devpriv_fault_injected[site]);
 	return true;

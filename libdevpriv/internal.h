@@ -79,18 +79,47 @@ bool devpriv_encode_check(void);
  * @populate: give @chunk its struct pages: set chunk->pages and whatever
  *	core mm needs in chunk->pgmap.  Sleeps.  Returns 0 or -errno and
  *	leaves nothing behind on error.
- * @evict: optional; migrate every resident page of @chunk back to system
- *	memory.  Called before @depopulate.
+ * @evict: optional; one pass migrating the resident pages of @chunk back
+ *	to system memory.  Returns how many pages of @chunk are still
+ *	referenced; the pagemap repeats passes over all its chunks until none
+ *	is.  Called before @depopulate, without the pagemap lock.
  * @depopulate: undo @populate; waits for the last page reference.
  * @show: optional; describe the chunk's backing in one line of debugfs
  */
 struct devpriv_backend {
 	const char *name;
 	int (*populate)(struct devpriv_chunk *chunk, int nid);
-	void (*evict)(struct devpriv_chunk *chunk);
+	unsigned long (*evict)(struct devpriv_chunk *chunk);
 	void (*depopulate)(struct devpriv_chunk *chunk);
 	void (*show)(struct seq_file *m, struct devpriv_chunk *chunk);
 };
+
+/**
+ * struct devpriv_phys_limits - what bounds the phys backend's windows
+ * @lowest: lowest address a window may take: above boot RAM and 4 GiB
+ * @cpu_end: last address of the CPU's reported physical width
+ *	(iomem_resource.end; SME, TME-MK and TDX already reduce it)
+ * @pluggable_end: last address memory hotplug can map
+ * @phys_mask: __PHYSICAL_MASK on x86, all ones elsewhere
+ * @l1tf_limit_pfn: l1tf_pfn_limit() on a CPU with X86_BUG_L1TF, else 0
+ * @above_allowed: the above-CPU-width policy applies (x86_64 only)
+ */
+struct devpriv_phys_limits {
+	u64 lowest;
+	u64 cpu_end;
+	u64 pluggable_end;
+	u64 phys_mask;
+	unsigned long l1tf_limit_pfn;
+	bool above_allowed;
+};
+
+void devpriv_phys_limits_now(struct devpriv_phys_limits *l);
+
+struct resource;
+/* devpriv.ko's arbiter; embedded copies reach it with symbol_get() */
+int devpriv_above_claim(struct resource *res, u64 size);
+void devpriv_above_release(struct resource *res);
+u64 devpriv_phys_limit(const struct devpriv_phys_limits *l, const char **why);
 
 extern const struct devpriv_backend devpriv_backend_default;
 void devpriv_phys_show_bounds(struct seq_file *m);

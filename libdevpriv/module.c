@@ -20,5 +20,5 @@ static void __exit devpriv_exit(void)
 
 module_init(devpriv_init);
 module_exit(devpriv_exit);
-MODULE_DESCRIPTION("Device-private memory without physical address space");
+MODULE_DESCRIPTION("Device-private memory, struct pages and windows on demand");
 MODULE_LICENSE("GPL");

@@ -14,15 +14,19 @@
  *
  * - *publish*: the release store of a chunk pointer into the pagemap's
  *   chunk table, after which index -> page translation sees the chunk.
- * - *dying*: set at the start of unregistration; population refuses to
- *   run after it.
+ * - *dying*: set by devpriv_pagemap_kill(), the start of unregistration;
+ *   population fails fast after it.
  *
- * Locking: @dpgmap->lock serialises population and teardown of one
- * pagemap.  Translation takes no lock: the chunk table is read with acquire
- * loads, and chunks are freed only after an RCU grace period.
+ * Locking: @dpgmap->lock serialises population of one pagemap and the
+ * start of its teardown (devpriv_pagemap_kill()); it is never held across
+ * eviction, a callback into the driver or a wait for page references.
+ * Translation takes no lock: the chunk table is read with acquire loads,
+ * and chunks are freed only after an RCU grace period.
  */
 
+#include <linux/delay.h>
 #include <linux/device.h>
+#include <linux/lockdep.h>
 #include <linux/ktime.h>
 #include <linux/memremap.h>
 #include <linux/mm.h>
@@ -31,6 +35,7 @@
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/topology.h>
 
 #include "internal.h"
 
@@ -359,7 +364,10 @@ static int devpriv_pagemap_validate(struct devpriv_pagemap *dpgmap,
 		      "devpriv: %lu pages exceed the device-private space\n",
 		      dpgmap->nr_pages))
 		return -EOVERFLOW;
-	dpgmap->chunk_order = chunk_order;
+	/* a pagemap smaller than a chunk reserves only the offsets it can use */
+	dpgmap->chunk_order = min_t(unsigned int, chunk_order,
+				    max_t(unsigned int, DEVPRIV_MIN_CHUNK_ORDER,
+					  order_base_2(dpgmap->nr_pages)));
 	return 0;
 }
 
@@ -425,20 +433,56 @@ static int devpriv_populate_locked(struct devpriv_pagemap *dpgmap,
 }
 
 /*
- * Tear down every populated chunk, last first: evict resident pages, make
- * the chunks unreachable, wait for lookups in flight, then release their
- * struct pages.
+ * Bring every resident page of @dpgmap back to system memory.  A pass
+ * walks all chunks; passes repeat, a little further apart each time, until
+ * no page of the pagemap is referenced, because a pass cannot take a page
+ * that is locked or busy (a fault or a migration in flight) and a page
+ * handed out after its chunk was scanned must still go.  No lock of the
+ * pagemap is held: the driver's copy_to_ram and the mmu notifiers run
+ * here, and the fault path and population must be able to make progress.
+ * After DEVPRIV_EVICT_PASSES (about 2 s of sleeping) the pages left are
+ * reported; teardown then waits for their last reference.
+ */
+#define DEVPRIV_EVICT_PASSES	20
+
+static void devpriv_evict_all(struct devpriv_pagemap *dpgmap)
+{
+	const struct devpriv_backend *backend = dpgmap->backend;
+	unsigned long c, in_use;
+	unsigned int pass;
+
+	lockdep_assert_not_held(&dpgmap->lock);
+	if (!backend->evict)
+		return;
+	for (pass = 1; ; pass++) {
+		in_use = 0;
+		for (c = dpgmap->nr_chunks; c-- > 0;)
+			if (dpgmap->chunks[c])
+				in_use += backend->evict(dpgmap->chunks[c]);
+		if (!in_use)
+			return;
+		if (pass == DEVPRIV_EVICT_PASSES)
+			break;
+		pr_info("devpriv: pagemap at offset %#lx: eviction pass %u left %lu pages referenced, retrying\n",
+			dpgmap->base, pass, in_use);
+		msleep(pass * 10);
+	}
+	pr_warn("devpriv: pagemap at offset %#lx: %lu pages still referenced after %u eviction passes; unregistration waits for their last reference\n",
+		dpgmap->base, in_use, pass);
+}
+
+/*
+ * Tear down every populated chunk, last first: make the chunks unreachable,
+ * wait for lookups in flight, then release their struct pages (waiting for
+ * the last reference to each page).  Called at unregistration after
+ * eviction, without the pagemap lock; or with it, when an eager
+ * registration fails before any page was handed out.
  */
 static void devpriv_depopulate_all(struct devpriv_pagemap *dpgmap)
 {
 	const struct devpriv_backend *backend = dpgmap->backend;
 	unsigned long c;
 
-	if (backend->evict) {
-		for (c = dpgmap->nr_chunks; c-- > 0;)
-			if (dpgmap->chunks[c])
-				backend->evict(dpgmap->chunks[c]);
-	}
 	for (c = dpgmap->nr_chunks; c-- > 0;)
 		if (dpgmap->chunks[c])
 			devpriv_space_erase(dpgmap->space, dpgmap->chunks[c],
@@ -499,7 +543,14 @@ int __devpriv_memremap_pagemap(struct devpriv_pagemap *dpgmap, int nid,
 	dpgmap->nr_chunks = (dpgmap->nr_pages >> dpgmap->chunk_order) +
 			    !!(dpgmap->nr_pages & (devpriv_chunk_pages(dpgmap) - 1));
 	granules_per_chunk = 1UL << (dpgmap->chunk_order - DEVPRIV_GRANULE_ORDER);
-	mutex_init(&dpgmap->lock);
+	/*
+	 * Once per pagemap, not per registration: a populate racing with the
+	 * previous unregistration may still be on the lock.
+	 */
+	if (!dpgmap->lock_ready) {
+		mutex_init(&dpgmap->lock);
+		dpgmap->lock_ready = true;
+	}
 	dpgmap->chunks = devpriv_fault(DEVPRIV_FAULT_CHUNK_TABLE) ? NULL :
 			 kvcalloc(dpgmap->nr_chunks, sizeof(*dpgmap->chunks),
 				  GFP_KERNEL | __GFP_NOWARN);
@@ -522,7 +573,8 @@ int __devpriv_memremap_pagemap(struct devpriv_pagemap *dpgmap, int nid,
 	dpgmap->base = devpriv_granule_offset(first_granule);
 	dpgmap->space = space;
 	dpgmap->backend = backend;
-	dpgmap->nid = nid;
+	/* once: per populate it would follow the CPU and scatter the chunks */
+	dpgmap->nid = nid == NUMA_NO_NODE ? numa_mem_id() : nid;
 	dpgmap->nr_populated = 0;
 	dpgmap->populate_ns = 0;
 	dpgmap->dying = false;
@@ -545,7 +597,6 @@ err_space:
 			   dpgmap->nr_chunks * granules_per_chunk);
 err_chunks:
 	devpriv_pagemap_clear(dpgmap);
-	mutex_destroy(&dpgmap->lock);
 	return err;
 }
 
@@ -553,7 +604,8 @@ err_chunks:
  * devpriv_memremap_pagemap() - register device-private memory
  * @dpgmap: the pagemap: ops, owner, nr_pages and options filled in, the
  *	rest zeroed
- * @nid: NUMA node for the struct pages, or NUMA_NO_NODE
+ * @nid: NUMA node for the struct pages of every chunk, or NUMA_NO_NODE
+ *	for the node of the registering CPU
  *
  * Reserves @dpgmap->nr_pages device-private offsets (no physical address
  * space) and sets @dpgmap->base.  With %DEVPRIV_EAGER every chunk is
@@ -574,14 +626,45 @@ int devpriv_memremap_pagemap(struct devpriv_pagemap *dpgmap, int nid)
 EXPORT_SYMBOL_DEVPRIV(devpriv_memremap_pagemap);
 
 /**
+ * devpriv_pagemap_kill() - stop a pagemap from growing: first step of teardown
+ * @dpgmap: a registered pagemap
+ *
+ * Marks @dpgmap dying.  From then on devpriv_pagemap_populate() fails with
+ * -ENODEV without waiting for anything, and devpriv_pagemap_dying() is
+ * true, so a driver's allocator can stop handing out device pages before
+ * it evicts them.  Waits only for a population already in progress, which
+ * does not wait for page references.  devpriv_memunmap_pagemap() calls it
+ * first; calling it before is allowed, and calling it twice is harmless.
+ *
+ * Context: process context; sleeps.  Must not be called with the pagemap
+ * lock held, as none of the library's callbacks into the driver are.
+ */
+void devpriv_pagemap_kill(struct devpriv_pagemap *dpgmap)
+{
+	if (WARN_ONCE(!dpgmap || !dpgmap->space,
+		      "devpriv: killing a pagemap that is not registered\n"))
+		return;
+	mutex_lock(&dpgmap->lock);
+	/* pairs with the lockless test in devpriv_pagemap_populate() */
+	WRITE_ONCE(dpgmap->dying, true);
+	mutex_unlock(&dpgmap->lock);
+}
+EXPORT_SYMBOL_DEVPRIV(devpriv_pagemap_kill);
+
+/**
  * devpriv_memunmap_pagemap() - unregister device-private memory
  * @dpgmap: a registered pagemap
  *
- * Evicts resident pages to system memory (through @dpgmap->copy_to_ram),
- * waits for the last reference to every page, frees struct pages and
- * offsets.  @dpgmap may be registered again afterwards.
+ * Kills @dpgmap (devpriv_pagemap_kill()), evicts resident pages to system
+ * memory (through @dpgmap->copy_to_ram), waits for the last reference to
+ * every page, frees struct pages and offsets.  No lock that population or
+ * the fault path takes is held while it evicts or waits.  @dpgmap may be
+ * registered again afterwards.
  *
- * Context: process context; sleeps.
+ * Context: process context; sleeps, until every page of @dpgmap is free.
+ * Lock order: driver locks, then the pagemap lock, then memory hotplug's;
+ * the caller must not hold a lock that its own page frees or
+ * @dpgmap->copy_to_ram take.
  */
 void devpriv_memunmap_pagemap(struct devpriv_pagemap *dpgmap)
 {
@@ -593,10 +676,10 @@ void devpriv_memunmap_pagemap(struct devpriv_pagemap *dpgmap)
 
 	/* waits for readers, which take dpgmap->lock */
 	devpriv_debugfs_remove(dpgmap);
-	mutex_lock(&dpgmap->lock);
-	dpgmap->dying = true;
+	devpriv_pagemap_kill(dpgmap);
+	/* the chunk table is stable from here: nothing populates a dying pagemap */
+	devpriv_evict_all(dpgmap);
 	devpriv_depopulate_all(dpgmap);
-	mutex_unlock(&dpgmap->lock);
 
 	granules = dpgmap->nr_chunks <<
 		   (dpgmap->chunk_order - DEVPRIV_GRANULE_ORDER);
@@ -615,8 +698,9 @@ EXPORT_SYMBOL_DEVPRIV(devpriv_memunmap_pagemap);
  * Populates every chunk that overlaps the range and is not populated yet.
  * Chunks populated before a failure stay populated: each chunk is
  * all-or-nothing, the range is not.  Must not be called once
- * devpriv_memunmap_pagemap() has returned; one that races with it fails
- * with -ENODEV.
+ * devpriv_memunmap_pagemap() has returned; once devpriv_pagemap_kill() has
+ * begun it fails with -ENODEV without waiting, so an allocator may call it
+ * while it holds device pages that unregistration waits for.
  *
  * Context: process context; sleeps.
  * Return: 0; -EINVAL (with a warning) for an empty or out-of-range range or
@@ -640,6 +724,10 @@ int devpriv_pagemap_populate(struct devpriv_pagemap *dpgmap,
 		      first_index, nr_pages, dpgmap->nr_pages))
 		return -EINVAL;
 
+	/* fail fast: a dying pagemap's lock may be held for a while */
+	might_lock(&dpgmap->lock);
+	if (READ_ONCE(dpgmap->dying))
+		return -ENODEV;
 	mutex_lock(&dpgmap->lock);
 	if (dpgmap->dying || !dpgmap->chunks)
 		err = -ENODEV;
@@ -661,7 +749,7 @@ static void devpriv_devm_unmap(void *data)
  * devm_devpriv_memremap_pagemap() - managed devpriv_memremap_pagemap()
  * @dev: the device whose lifetime bounds the registration
  * @dpgmap: the pagemap
- * @nid: NUMA node for the struct pages, or NUMA_NO_NODE
+ * @nid: NUMA node for the struct pages, or NUMA_NO_NODE for @dev's node
  *
  * Context: process context; sleeps.
  * Return: as devpriv_memremap_pagemap(); on error nothing stays registered.
@@ -669,7 +757,11 @@ static void devpriv_devm_unmap(void *data)
 int devm_devpriv_memremap_pagemap(struct device *dev,
 				  struct devpriv_pagemap *dpgmap, int nid)
 {
-	int err = devpriv_memremap_pagemap(dpgmap, nid);
+	int err;
+
+	if (nid == NUMA_NO_NODE)
+		nid = dev_to_node(dev);
+	err = devpriv_memremap_pagemap(dpgmap, nid);
 
 	if (err)
 		return err;

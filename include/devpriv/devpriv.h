@@ -21,9 +21,13 @@
  * - *chunk*: 1 << chunk_order pages of one pagemap that are populated
  *   together and share one struct page array.
  *
- * Translation is O(1) and never walks a tree: index -> page indexes the
- * pagemap's chunk table; page -> index goes through page->pgmap, which
- * points into the chunk; offset -> page is one RCU xarray load.
+ * Translation takes no lock: index -> page indexes the pagemap's chunk
+ * table; page -> index goes through page->pgmap, which points into the
+ * chunk; offset -> page is one RCU xarray load (a walk of a few xarray
+ * levels, deeper as the space fills).  On today's kernels (the phys
+ * backend) every *populated* chunk still takes a window of physical
+ * address space; what the library saves is the space of unpopulated
+ * chunks, and windows above the CPU's width where iomem has none.
  */
 #ifndef _DEVPRIV_DEVPRIV_H
 #define _DEVPRIV_DEVPRIV_H
@@ -134,7 +138,10 @@ struct devpriv_chunk {
  * @nr_pages: size of the device memory in pages.  Required.
  * @chunk_order: log2 of the pages per chunk; 0 means
  *	%DEVPRIV_DEFAULT_CHUNK_ORDER, otherwise at least
- *	%DEVPRIV_MIN_CHUNK_ORDER (2 MiB).
+ *	%DEVPRIV_MIN_CHUNK_ORDER (2 MiB).  Registration lowers it to the
+ *	pagemap's size rounded up to a power of two (but not below
+ *	%DEVPRIV_MIN_CHUNK_ORDER), so that a small pagemap does not reserve
+ *	a whole default chunk of offsets.
  * @align_order: log2 of the alignment, in pages, of the pagemap's first
  *	offset; offsets of a chunk are always chunk aligned, so this only
  *	matters above @chunk_order.
@@ -166,7 +173,8 @@ struct devpriv_pagemap {
 	unsigned long nr_chunks;
 	struct devpriv_space *space;
 	const struct devpriv_backend *backend;
-	struct mutex lock;		/* population and teardown */
+	struct mutex lock;		/* population; the start of teardown */
+	bool lock_ready;
 	unsigned long nr_populated;
 	int nid;
 	bool dying;
@@ -179,6 +187,7 @@ extern const struct dev_pagemap_ops devpriv_chunk_ops;
 
 int devpriv_memremap_pagemap(struct devpriv_pagemap *dpgmap, int nid);
 void devpriv_memunmap_pagemap(struct devpriv_pagemap *dpgmap);
+void devpriv_pagemap_kill(struct devpriv_pagemap *dpgmap);
 int devm_devpriv_memremap_pagemap(struct device *dev,
 				  struct devpriv_pagemap *dpgmap, int nid);
 void devm_devpriv_memunmap_pagemap(struct device *dev,
@@ -193,6 +202,22 @@ int devpriv_migrate_device_range(unsigned long *src_pfns, unsigned long offset,
 struct devpriv_chunk *devpriv_foreign_page(const struct page *page);
 struct page *devpriv_bad_index(const struct devpriv_pagemap *dpgmap,
 			       unsigned long index);
+
+/**
+ * devpriv_pagemap_dying() - is the pagemap being torn down?
+ * @dpgmap: a registered pagemap
+ *
+ * True from devpriv_pagemap_kill() (the first step of
+ * devpriv_memunmap_pagemap()) on.  A driver's allocator tests it to stop
+ * handing out device pages that unregistration would have to evict again.
+ *
+ * Context: any context.
+ * Return: true once @dpgmap is dying.
+ */
+static inline bool devpriv_pagemap_dying(const struct devpriv_pagemap *dpgmap)
+{
+	return READ_ONCE(dpgmap->dying);
+}
 
 /**
  * devpriv_is_devpriv_page() - is this a page of a libdevpriv pagemap?

@@ -67,21 +67,16 @@ static int dpt_count_window(struct resource *res, void *arg)
  * dpt_phys_windows() - device-private windows of the system and this copy
  *
  * Counts the device-private memory ranges in iomem_resource (anyone's: the
- * walk does not see names) and this copy's windows in its own root
- * resource above the CPU's physical width.
+ * walk does not see names) and this copy's windows above the CPU's physical
+ * width (claimed from devpriv.ko's arbiter).
  *
  * Return: the number of windows.
  */
 unsigned int dpt_phys_windows(void)
 {
 	unsigned int n = 0;
-	struct resource *res;
 
 	walk_iomem_res_desc(IORES_DESC_DEVICE_PRIVATE_MEMORY, IORESOURCE_MEM,
 			    0, iomem_resource.end, &n, dpt_count_window);
-	mutex_lock(&devpriv_above_lock);
-	for (res = devpriv_above_root.child; res; res = res->sibling)
-		n++;
-	mutex_unlock(&devpriv_above_lock);
-	return n;
+	return n + atomic_read(&devpriv_nr_above);
 }

@@ -12,6 +12,7 @@
  * modules did before 6.0; the KTAP output is the same.
  */
 
+#include <linux/glob.h>
 #include <linux/module.h>
 #include <linux/random.h>
 
@@ -30,22 +31,34 @@ static struct kunit_suite *dpt_suites[] = {
 	&devpriv_stress_test_suite,
 };
 
+static char *dpt_suite_glob;
+module_param_named(suite, dpt_suite_glob, charp, 0444);
+MODULE_PARM_DESC(suite, "run only the suites whose name matches this glob");
+
+static struct kunit_suite *dpt_run[ARRAY_SIZE(dpt_suites)];
+static int dpt_nr_run;
+
 static int __init dpt_init(void)
 {
+	int i;
+
 	while (!dpt_seed)
 		dpt_seed = get_random_u32();
 	pr_info("devpriv_kunit: random seed %u (repeat with seed=%u)\n",
 		dpt_seed, dpt_seed);
+	for (i = 0; i < ARRAY_SIZE(dpt_suites); i++)
+		if (!dpt_suite_glob || glob_match(dpt_suite_glob, dpt_suites[i]->name))
+			dpt_run[dpt_nr_run++] = dpt_suites[i];
 #ifdef DEVPRIV_HAVE_KUNIT_SUITES_INIT_RUN
-	return __kunit_test_suites_init(dpt_suites, ARRAY_SIZE(dpt_suites), true);
+	return __kunit_test_suites_init(dpt_run, dpt_nr_run, true);
 #else
-	return __kunit_test_suites_init(dpt_suites, ARRAY_SIZE(dpt_suites));
+	return __kunit_test_suites_init(dpt_run, dpt_nr_run);
 #endif
 }
 
 static void __exit dpt_exit(void)
 {
-	__kunit_test_suites_exit(dpt_suites, ARRAY_SIZE(dpt_suites));
+	__kunit_test_suites_exit(dpt_run, dpt_nr_run);
 	/* the devpriv_phys suite sets up the global space */
 	devpriv_global_space_fini();
 }

@@ -269,10 +269,15 @@ static void devpriv_pagemap_test_bad_input(struct kunit *test)
 	devpriv_memunmap_pagemap(&tp->dpgmap);
 	dpt_expect_unregistered(test, tp);
 
-	/* ... and so does one chunk as large as the space */
-	dpt_pagemap_init(tp, 1, space_pages_order, DEVPRIV_EAGER);
+	/*
+	 * ... and so does one chunk as large as the space, for a pagemap of
+	 * just over half of it (a smaller one gets a smaller chunk)
+	 */
+	dpt_pagemap_init(tp, space_pages / 2 + 1, space_pages_order, 0);
 	KUNIT_ASSERT_EQ(test, dpt_register(tp, space, &dpt_backend), 0);
+	KUNIT_EXPECT_EQ(test, tp->dpgmap.chunk_order, space_pages_order);
 	KUNIT_EXPECT_EQ(test, space->nr_allocated, 1UL << space->order);
+	KUNIT_ASSERT_EQ(test, devpriv_pagemap_populate(&tp->dpgmap, 0, 1), 0);
 	KUNIT_EXPECT_NOT_NULL(test, devpriv_index_to_page(&tp->dpgmap, 0));
 	devpriv_memunmap_pagemap(&tp->dpgmap);
 	dpt_expect_unregistered(test, tp);

@@ -12,14 +12,19 @@
  * backend's forced failures.
  */
 
+#include <linux/completion.h>
+#include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/ioport.h>
+#include <linux/kthread.h>
 #include <linux/memory_hotplug.h>
 #include <linux/memremap.h>
 #include <linux/migrate.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
 #include <linux/sched.h>
+#include <linux/sched/debug.h>
+#include <linux/sched/task.h>
 
 #include "devpriv_test.h"
 
@@ -45,15 +50,19 @@ static bool dpt_above_cpu(const struct range *window)
 }
 
 /*
- * Is there any mappable physical range above the CPU's width?  Only where
- * the architecture trims iomem_resource to that width (x86).  arm64 6.1
- * leaves it spanning all 64 bits, so every address memory hotplug can map
- * is inside it and the iomem policy covers all of them: there, "above"
- * placement has nowhere to go and must refuse cleanly.
+ * Is there any usable physical range above the CPU's width?  Only on
+ * x86_64, which trims iomem_resource to that width, and only below the
+ * library's limit (the physical mask, L1TF).  Elsewhere (arm64 6.1 leaves
+ * iomem_resource spanning all 64 bits) "above" placement has nowhere to go
+ * and must refuse cleanly.
  */
 static bool dpt_room_above_cpu(void)
 {
-	return mhp_get_pluggable_range(true).end > iomem_resource.end;
+	struct devpriv_phys_limits l;
+	const char *why;
+
+	devpriv_phys_limits_now(&l);
+	return l.above_allowed && devpriv_phys_limit(&l, &why) > l.cpu_end;
 }
 
 /* A registration that can only be placed above the CPU width, without room. */
@@ -251,6 +260,106 @@ static void devpriv_phys_test_page_free(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, dpgmap->space);
 }
 
+struct dpt_teardown_race {
+	struct devpriv_pagemap *dpgmap;
+	struct completion populated;
+	struct completion unmapped;
+	int populate_err;
+};
+
+static int dpt_race_unmap(void *data)
+{
+	struct dpt_teardown_race *r = data;
+
+	devpriv_memunmap_pagemap(r->dpgmap);
+	/* all: the test may wait more than once */
+	complete_all(&r->unmapped);
+	return 0;
+}
+
+static int dpt_race_populate(void *data)
+{
+	struct dpt_teardown_race *r = data;
+
+	r->populate_err = devpriv_pagemap_populate(r->dpgmap, DPT_CP, 1);
+	complete_all(&r->populated);
+	return 0;
+}
+
+/*
+ * A driver allocator that populates while it holds a locked, referenced
+ * device page (a destination page of a migration in flight), racing with
+ * unbind: eviction cannot take that page and unregistration cannot finish
+ * until it is freed, so population must fail fast with -ENODEV instead of
+ * waiting for unregistration, or neither ever finishes.  The populate runs
+ * in a thread with a deadline, so a library that blocks it fails this case
+ * (and finishes once the page is freed) rather than hanging the suite.
+ */
+static void devpriv_phys_test_populate_vs_unregister(struct kunit *test)
+{
+	struct dpt_pagemap *tp = dpt_pagemap_new(test, 2 * DPT_CP, DPT_CO, 0);
+	struct devpriv_pagemap *dpgmap = &tp->dpgmap;
+	unsigned int windows = dpt_phys_windows();
+	struct dpt_teardown_race r = { .dpgmap = dpgmap };
+	struct task_struct *t, *unmap_task;
+	unsigned long deadline;
+	struct page *page;
+	bool blocked;
+
+	init_completion(&r.populated);
+	init_completion(&r.unmapped);
+	KUNIT_ASSERT_EQ(test, dpt_phys_register(test, tp), 0);
+	KUNIT_ASSERT_EQ(test, devpriv_pagemap_populate(dpgmap, 0, 1), 0);
+	page = devpriv_index_to_page(dpgmap, 0);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	/* locked and referenced, as migrate_vma wants its destination pages */
+	devpriv_zone_device_page_init(page);
+
+	t = kthread_run(dpt_race_unmap, &r, "dpt-unmap");
+	if (IS_ERR(t)) {
+		unlock_page(page);
+		put_page(page);
+		devpriv_memunmap_pagemap(dpgmap);
+		KUNIT_FAIL(test, "kthread_run: %ld", PTR_ERR(t));
+		return;
+	}
+	get_task_struct(t);
+	unmap_task = t;
+	/* the unregistration has begun once the pagemap is dying */
+	deadline = jiffies + 30 * HZ;
+	while (!READ_ONCE(dpgmap->dying) && time_before(jiffies, deadline))
+		usleep_range(1000, 2000);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(dpgmap->dying));
+
+	t = kthread_run(dpt_race_populate, &r, "dpt-populate");
+	if (IS_ERR(t)) {
+		KUNIT_FAIL(test, "kthread_run: %ld", PTR_ERR(t));
+		complete_all(&r.populated);
+	}
+	blocked = !wait_for_completion_timeout(&r.populated, 10 * HZ);
+	KUNIT_EXPECT_FALSE_MSG(test, blocked,
+			       "populate waited for unregistration while a page was held");
+	/* the driver's migration ends, freeing its page: unregistration can finish */
+	unlock_page(page);
+	put_page(page);
+	if (!wait_for_completion_timeout(&r.populated, 60 * HZ) ||
+	    !wait_for_completion_timeout(&r.unmapped, 60 * HZ)) {
+		/* not the page's refcount: its struct page may be gone */
+		KUNIT_FAIL(test, "stuck after the page was freed (populate %s, unregistration %s)",
+			   completion_done(&r.populated) ? "done" : "waiting",
+			   completion_done(&r.unmapped) ? "done" : "waiting");
+		sched_show_task(unmap_task);
+		/* r and tp are the threads': they cannot go before them */
+		wait_for_completion(&r.populated);
+		wait_for_completion(&r.unmapped);
+	}
+	put_task_struct(unmap_task);
+	KUNIT_EXPECT_EQ(test, r.populate_err, -ENODEV);
+	KUNIT_EXPECT_EQ(test, atomic_read(&tp->nr_page_free), 1);
+	KUNIT_EXPECT_NULL(test, dpgmap->space);
+	KUNIT_EXPECT_EQ(test, dpt_phys_windows(), windows);
+}
+
 struct dpt_phys_fault {
 	enum devpriv_fault_site site;
 	const char *placement;
@@ -366,6 +475,85 @@ static void devpriv_phys_test_devm(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dpt_phys_windows(), windows);
 }
 
+/* Synthetic CPUs for devpriv_phys_limit(): x86 4- and 5-level paging. */
+#define DPT_PHYSMEM_END_L4	(BIT_ULL(46) - 1)
+#define DPT_PHYSMEM_END_L5	(BIT_ULL(52) - 1)
+#define DPT_PHYS_MASK		(BIT_ULL(52) - 1)
+
+struct dpt_limit_case {
+	const char *name;
+	struct devpriv_phys_limits l;
+	u64 end;
+	const char *why;
+	bool room_above;
+};
+
+static const struct dpt_limit_case dpt_limit_cases[] = {
+	{ "4-level", { .cpu_end = BIT_ULL(40) - 1,
+		       .pluggable_end = DPT_PHYSMEM_END_L4,
+		       .phys_mask = DPT_PHYS_MASK },
+	  DPT_PHYSMEM_END_L4, "memory hotplug's range", true },
+	{ "5-level", { .cpu_end = BIT_ULL(40) - 1,
+		       .pluggable_end = DPT_PHYSMEM_END_L5,
+		       .phys_mask = DPT_PHYS_MASK },
+	  DPT_PHYSMEM_END_L5, "memory hotplug's range", true },
+	/* SME: C-bit 47 of 48, the reported width 43 bits */
+	{ "SME C-bit 47, 4-level", { .cpu_end = BIT_ULL(43) - 1,
+				     .pluggable_end = DPT_PHYSMEM_END_L4,
+				     .phys_mask = DPT_PHYS_MASK & ~BIT_ULL(47) },
+	  DPT_PHYSMEM_END_L4, "memory hotplug's range", true },
+	{ "SME C-bit 47, 5-level", { .cpu_end = BIT_ULL(43) - 1,
+				     .pluggable_end = DPT_PHYSMEM_END_L5,
+				     .phys_mask = DPT_PHYS_MASK & ~BIT_ULL(47) },
+	  BIT_ULL(47) - 1, "the physical address mask", true },
+	{ "SME C-bit 51, 5-level", { .cpu_end = BIT_ULL(46) - 1,
+				     .pluggable_end = DPT_PHYSMEM_END_L5,
+				     .phys_mask = DPT_PHYS_MASK & ~BIT_ULL(51) },
+	  BIT_ULL(51) - 1, "the physical address mask", true },
+	/* TDX guest: the shared bit is the top guest physical address bit */
+	{ "TDX shared bit 47, 4-level", { .cpu_end = BIT_ULL(47) - 1,
+					  .pluggable_end = DPT_PHYSMEM_END_L4,
+					  .phys_mask = BIT_ULL(47) - 1 },
+	  DPT_PHYSMEM_END_L4, "memory hotplug's range", false },
+	{ "TDX shared bit 51, 5-level", { .cpu_end = BIT_ULL(51) - 1,
+					  .pluggable_end = DPT_PHYSMEM_END_L5,
+					  .phys_mask = BIT_ULL(51) - 1 },
+	  BIT_ULL(51) - 1, "the physical address mask", false },
+	/* L1TF: limit at half the cache's address bits (cache bits 43 and 46) */
+	{ "L1TF, 39-bit CPU, 43 cache bits",
+	  { .cpu_end = BIT_ULL(39) - 1, .pluggable_end = DPT_PHYSMEM_END_L4,
+	    .phys_mask = DPT_PHYS_MASK, .l1tf_limit_pfn = BIT(43 - 1 - 12) },
+	  BIT_ULL(42) - 1, "the L1TF pfn limit", true },
+	{ "L1TF, 46-bit CPU, 46 cache bits",
+	  { .cpu_end = BIT_ULL(46) - 1, .pluggable_end = DPT_PHYSMEM_END_L5,
+	    .phys_mask = DPT_PHYS_MASK, .l1tf_limit_pfn = BIT(46 - 1 - 12) },
+	  BIT_ULL(45) - 1, "the L1TF pfn limit", false },
+};
+
+static void dpt_limit_desc(const struct dpt_limit_case *p, char *desc)
+{
+	strscpy(desc, p->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(dpt_limit, dpt_limit_cases, dpt_limit_desc);
+
+/*
+ * The bound of every window, from synthetic CPU parameters: no window may
+ * have an address bit that the physical mask clears, nor lie above the
+ * L1TF pfn limit on an affected CPU.
+ */
+static void devpriv_phys_test_limit(struct kunit *test)
+{
+	const struct dpt_limit_case *p = test->param_value;
+	const char *why = NULL;
+	u64 end = devpriv_phys_limit(&p->l, &why);
+
+	KUNIT_EXPECT_EQ(test, end, p->end);
+	KUNIT_EXPECT_STREQ(test, why, p->why);
+	KUNIT_EXPECT_EQ(test, end > p->l.cpu_end, p->room_above);
+	KUNIT_EXPECT_EQ(test, end & ~p->l.phys_mask, 0ULL);
+}
+
 /* Last: what the suite registered in the global space is gone again. */
 static void devpriv_phys_test_space_whole(struct kunit *test)
 {
@@ -386,9 +574,11 @@ static struct kunit_case devpriv_phys_test_cases[] = {
 	KUNIT_CASE(devpriv_phys_test_lazy_chunk),
 	KUNIT_CASE_PARAM(devpriv_phys_test_placement, dpt_placement_gen_params),
 	KUNIT_CASE(devpriv_phys_test_page_free),
+	KUNIT_CASE(devpriv_phys_test_populate_vs_unregister),
 	KUNIT_CASE_PARAM(devpriv_phys_test_fault, dpt_phys_fault_gen_params),
 	KUNIT_CASE(devpriv_phys_test_fallback),
 	KUNIT_CASE(devpriv_phys_test_devm),
+	KUNIT_CASE_PARAM(devpriv_phys_test_limit, dpt_limit_gen_params),
 	KUNIT_CASE(devpriv_phys_test_space_whole),
 	{}
 };

@@ -299,7 +299,8 @@ static void dpt_stress_pagemap_fn(struct dpt_worker *w)
 			continue;
 		}
 		/* the raw allocator's regions must not overlap this one */
-		granules = dpgmap->nr_chunks << (chunk_order - DEVPRIV_GRANULE_ORDER);
+		granules = dpgmap->nr_chunks <<
+			   (dpgmap->chunk_order - DEVPRIV_GRANULE_ORDER);
 		dpt_stress_claim(st, devpriv_offset_granule(dpgmap->base), granules);
 		for (k = 0; k < 4; k++) {
 			unsigned long first = dpt_rnd_range(&w->rnd, 0, nr_pages - 1);

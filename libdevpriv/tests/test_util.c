@@ -11,6 +11,7 @@
  * mm.  Knobs in &struct dpt_pagemap make a chosen populate call fail.
  */
 
+#include <linux/lockdep.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 
@@ -180,14 +181,17 @@ static int dpt_populate(struct devpriv_chunk *chunk, int nid)
 	return 0;
 }
 
-static void dpt_evict(struct devpriv_chunk *chunk)
+static unsigned long dpt_evict(struct devpriv_chunk *chunk)
 {
 	struct dpt_pagemap *tp = to_dpt(chunk->dpgmap);
 
-	if (!chunk->pages || chunk->backend_data != tp)
+	lockdep_assert_not_held(&chunk->dpgmap->lock);
+	if (!chunk->pages || chunk->backend_data != tp || !chunk->dpgmap->dying)
 		atomic_inc(&tp->nr_bad);
 	atomic_inc(&tp->nr_evict);
 	dpt_event(tp, DPT_EV_EVICT, chunk);
+	/* the test backend's pages are never referenced */
+	return 0;
 }
 
 static void dpt_depopulate(struct devpriv_chunk *chunk)

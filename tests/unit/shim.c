@@ -478,6 +478,14 @@ void devpriv_test_assert_held(struct mutex *lock, const char *file, int line)
 		devpriv_test_warn(file, line, "lockdep_assert_held() failed\n");
 }
 
+void devpriv_test_assert_not_held(struct mutex *lock, const char *file,
+				  int line)
+{
+	if (uatomic_read(&lock->held) &&
+	    pthread_equal(lock->owner, pthread_self()))
+		devpriv_test_warn(file, line, "lockdep_assert_not_held() failed\n");
+}
+
 /* Device-managed release actions */
 
 struct devpriv_test_devres {

@@ -294,6 +294,9 @@ static void step_register(void)
 		return;
 	}
 
+	/* registration lowers the chunk order to the pagemap's size */
+	while (co > MIN_CO && dp->nr_pages <= 1UL << (co - 1))
+		co--;
 	granules = ((dp->nr_pages + (1UL << co) - 1) >> co) << (co - MIN_CO);
 	order = alloc_order(granules,
 			    max(co, dp->align_order) - MIN_CO);
@@ -315,6 +318,7 @@ static void step_register(void)
 	}
 	MODEL_ASSERT(!failed);
 	MODEL_ASSERT(fits);
+	MODEL_ASSERT(dp->chunk_order == co);
 	MODEL_ASSERT(map_granules(dp) == granules);
 	MODEL_ASSERT((dp->base & ((1UL << max(co, dp->align_order)) - 1)) == 0);
 	model_claim(dp->base >> MIN_CO, granules, order, 1 + (mm - m.maps));

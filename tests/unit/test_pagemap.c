@@ -155,7 +155,11 @@ static void short_last_chunk(void)
 	pm_teardown();
 }
 
-/* Every chunk order the space admits, one page and the whole space. */
+/*
+ * Every chunk order the space admits: one page (the chunk shrinks to the
+ * smallest order: a small pagemap reserves no more than it can use), just
+ * over half a chunk (rounded up to the chunk) and the whole space.
+ */
 static void chunk_orders(void)
 {
 	struct devpriv_pagemap dpgmap;
@@ -167,6 +171,16 @@ static void chunk_orders(void)
 
 		devpriv_test_pagemap_init(&dpgmap, 1, co, DEVPRIV_EAGER);
 		T_EQ(pm_register(&dpgmap), 0);
+		T_EQ(dpgmap.chunk_order, MIN_CO);
+		T_EQ(dpgmap.nr_chunks, 1);
+		T_EQ(space.nr_allocated, 1);
+		devpriv_test_check_pagemap(&dpgmap);
+		devpriv_memunmap_pagemap(&dpgmap);
+
+		devpriv_test_pagemap_init(&dpgmap, chunk_pages / 2 + 1, co,
+					  DEVPRIV_EAGER);
+		T_EQ(pm_register(&dpgmap), 0);
+		T_EQ(dpgmap.chunk_order, co);
 		T_EQ(dpgmap.nr_chunks, 1);
 		T_EQ(space.nr_allocated, chunk_pages / GRANULE);
 		devpriv_test_check_pagemap(&dpgmap);
@@ -188,20 +202,30 @@ static void chunk_orders(void)
 	pm_teardown();
 }
 
-/* chunk_order 0 means the default, 256 MiB */
+/*
+ * chunk_order 0 means the default, 256 MiB, lowered for a pagemap smaller
+ * than that (3 pages: the smallest chunk, one granule of offsets).
+ */
 static void default_chunk_order(void)
 {
 	struct devpriv_pagemap dpgmap;
 	unsigned int order = DEVPRIV_DEFAULT_CHUNK_ORDER - MIN_CO;
 
 	pm_setup(order);
-	devpriv_test_pagemap_init(&dpgmap, 3, 0, 0);
+	devpriv_test_pagemap_init(&dpgmap, 1UL << DEVPRIV_DEFAULT_CHUNK_ORDER,
+				  0, 0);
 	T_EQ(pm_register(&dpgmap), 0);
 	T_EQ(dpgmap.chunk_order, DEVPRIV_DEFAULT_CHUNK_ORDER);
 	T_EQ(space.nr_allocated, 1UL << order);
 	devpriv_memunmap_pagemap(&dpgmap);
 	/* and registers again with the order it was given */
 	T_EQ(pm_register(&dpgmap), 0);
+	devpriv_memunmap_pagemap(&dpgmap);
+
+	devpriv_test_pagemap_init(&dpgmap, 3, 0, 0);
+	T_EQ(pm_register(&dpgmap), 0);
+	T_EQ(dpgmap.chunk_order, MIN_CO);
+	T_EQ(space.nr_allocated, 1);
 	devpriv_memunmap_pagemap(&dpgmap);
 	T_NO_WARN();
 	pm_teardown();
@@ -696,23 +720,38 @@ static void many_pagemaps(void)
 	pm_teardown();
 }
 
-/* The largest space and the largest chunk: one chunk of 2^63 pages. */
+/*
+ * The largest space and the largest chunk: one chunk of 2^63 offsets, for
+ * a pagemap of just over 2^62 pages (registered lazily: its struct pages
+ * would not fit in memory); three pages asking for that chunk get the
+ * smallest one.
+ */
 static void max_order_space(void)
 {
 	struct devpriv_pagemap dpgmap;
 	unsigned int co = DEVPRIV_SPACE_MAX_ORDER + DEVPRIV_GRANULE_ORDER;
 
 	pm_setup(DEVPRIV_SPACE_MAX_ORDER);
-	devpriv_test_pagemap_init(&dpgmap, 3, co, DEVPRIV_EAGER);
+	devpriv_test_pagemap_init(&dpgmap, (1UL << (co - 1)) + 1, co, 0);
 	T_EQ(pm_register(&dpgmap), 0);
+	T_EQ(dpgmap.chunk_order, co);
 	T_EQ(dpgmap.base, 0);
 	T_EQ(dpgmap.nr_chunks, 1);
 	T_EQ(space.nr_allocated, 1UL << DEVPRIV_SPACE_MAX_ORDER);
+	T_ASSERT(!devpriv_space_offset_to_page(&space, 0));
+	T_ASSERT(!devpriv_space_offset_to_page(&space, (1UL << co) - 1));
+	devpriv_memunmap_pagemap(&dpgmap);
+	T_EQ(space.nr_allocated, 0);
+
+	devpriv_test_pagemap_init(&dpgmap, 3, co, DEVPRIV_EAGER);
+	T_EQ(pm_register(&dpgmap), 0);
+	T_EQ(dpgmap.chunk_order, MIN_CO);
+	T_EQ(dpgmap.base, 0);
+	T_EQ(space.nr_allocated, 1);
 	devpriv_test_check_pagemap(&dpgmap);
 	T_ASSERT(devpriv_space_offset_to_page(&space, 2));
 	T_ASSERT(!devpriv_space_offset_to_page(&space, 3));
 	T_ASSERT(!devpriv_space_offset_to_page(&space, 1UL << 62));
-	T_ASSERT(!devpriv_space_offset_to_page(&space, (1UL << co) - 1));
 	devpriv_memunmap_pagemap(&dpgmap);
 
 	devpriv_test_pagemap_init(&dpgmap, (1UL << co) + 1, co, 0);

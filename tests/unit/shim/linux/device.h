@@ -14,7 +14,14 @@ struct devpriv_test_devres;
 struct device {
 	const char *name;
 	struct devpriv_test_devres *devres;
+	int numa_node;
 };
+
+/* zero-initialised test devices are on node 0, the only one */
+static inline int dev_to_node(struct device *dev)
+{
+	return dev->numa_node;
+}
 
 int devm_add_action(struct device *dev, void (*action)(void *), void *data);
 int devm_add_action_or_reset(struct device *dev, void (*action)(void *),

@@ -15,6 +15,9 @@ void devpriv_test_might_sleep(const char *file, int line);
 
 #undef printk
 #define printk			devpriv_test_printk
+#ifndef pr_warn
+#define pr_warn			printk
+#endif
 
 #define might_sleep()		devpriv_test_might_sleep(__FILE__, __LINE__)
 
