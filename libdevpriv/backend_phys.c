@@ -466,7 +466,7 @@ static void devpriv_above_put(struct resource *res)
 
 	/* the reference of devpriv_above_get() keeps devpriv.ko loaded */
 	release = symbol_get(devpriv_above_release);
-	if (!WARN_ON_ONCE(!release)) {
+	if (!DEVPRIV_WARN_ON_ONCE(!release)) {
 		release(res);
 		symbol_put(devpriv_above_release);
 	}
@@ -614,8 +614,9 @@ static void devpriv_phys_evict_batch(struct devpriv_chunk *chunk,
 	if (nr_moving && dpgmap->copy_to_ram) {
 		dpgmap->copy_to_ram(dpgmap, b->spages, b->dpages, n);
 	} else if (nr_moving) {
-		WARN_ONCE(1, "devpriv: %lu resident pages evicted without copy_to_ram: contents lost\n",
-			  nr_moving);
+		DEVPRIV_WARN_ONCE(1,
+				  "devpriv: %lu resident pages evicted without copy_to_ram: contents lost\n",
+				  nr_moving);
 		for (i = 0; i < n; i++)
 			if (b->dpages[i])
 				clear_highpage(b->dpages[i]);

@@ -44,7 +44,7 @@ bool devpriv_encode_check(void)
 {
 	int ours = DEVPRIV_SWP_PFN_BITS, kernel = SWP_PFN_BITS;
 
-	return !WARN_ONCE(ours != kernel || devpriv_swp_pfn_mask() != SWP_PFN_MASK,
-			  "devpriv: swap entry pfn field is %d bits, expected %d\n",
-			  ours, kernel);
+	return !DEVPRIV_WARN_ONCE(ours != kernel || devpriv_swp_pfn_mask() != SWP_PFN_MASK,
+				  "devpriv: swap entry pfn field is %d bits, expected %d\n",
+				  ours, kernel);
 }

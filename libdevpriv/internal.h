@@ -25,6 +25,25 @@ struct seq_file;
 #define EXPORT_SYMBOL_DEVPRIV(sym)	EXPORT_SYMBOL_NS_GPL(sym, "DEVPRIV")
 #endif
 
+/*
+ * The library's warnings.  Each is printed once, as WARN_ONCE() does, but
+ * counted every time its condition holds, so that the KUnit suites can pin
+ * how many each test case provokes (dpt_expect_warnings()) and a warning
+ * no case asked for -- a real double free, say -- fails the case.
+ */
+extern atomic_t devpriv_nr_warnings;
+
+#define DEVPRIV_WARN_ONCE(condition, format...) ({			\
+	bool __devpriv_warn = !!(condition);				\
+									\
+	if (unlikely(__devpriv_warn))					\
+		atomic_inc(&devpriv_nr_warnings);			\
+	WARN_ONCE(__devpriv_warn, format);				\
+})
+
+#define DEVPRIV_WARN_ON_ONCE(condition)					\
+	DEVPRIV_WARN_ONCE(condition, "devpriv: %s\n", #condition)
+
 static inline struct dev_pagemap *devpriv_get_dev_pagemap(unsigned long pfn)
 {
 #ifdef DEVPRIV_HAVE_GET_DEV_PAGEMAP_2

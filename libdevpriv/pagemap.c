@@ -39,6 +39,8 @@
 
 #include "internal.h"
 
+atomic_t devpriv_nr_warnings;
+
 static struct devpriv_space devpriv_space;
 static bool devpriv_space_ready;
 static DEFINE_MUTEX(devpriv_space_setup_lock);
@@ -100,7 +102,7 @@ static void devpriv_chunk_free(struct folio *folio)
 		return;
 	}
 	/* a page_free driver never makes a large folio of its pages */
-	WARN_ON_ONCE(folio_test_large(folio));
+	DEVPRIV_WARN_ON_ONCE(folio_test_large(folio));
 	dpgmap->fwd.page_free(&folio->page);
 }
 #else
@@ -180,7 +182,7 @@ EXPORT_SYMBOL_DEVPRIV(devpriv_chunk_ops);
  */
 struct devpriv_chunk *devpriv_foreign_page(const struct page *page)
 {
-	WARN_ONCE(1, "devpriv: page %p is not a libdevpriv page\n", page);
+	DEVPRIV_WARN_ONCE(1, "devpriv: page %p is not a libdevpriv page\n", page);
 	return NULL;
 }
 EXPORT_SYMBOL_DEVPRIV(devpriv_foreign_page);
@@ -198,9 +200,9 @@ EXPORT_SYMBOL_DEVPRIV(devpriv_foreign_page);
 struct page *devpriv_bad_index(const struct devpriv_pagemap *dpgmap,
 			       unsigned long index)
 {
-	WARN_ONCE(1, "devpriv: index %lu outside pagemap of %lu pages%s\n",
-		  index, dpgmap->nr_pages,
-		  dpgmap->chunks ? "" : " (not registered)");
+	DEVPRIV_WARN_ONCE(1, "devpriv: index %lu outside pagemap of %lu pages%s\n",
+			  index, dpgmap->nr_pages,
+			  dpgmap->chunks ? "" : " (not registered)");
 	return NULL;
 }
 EXPORT_SYMBOL_DEVPRIV(devpriv_bad_index);
@@ -219,9 +221,9 @@ struct page *devpriv_offset_to_page(unsigned long offset)
 	/* pairs with the release in devpriv_global_space() */
 	if (!smp_load_acquire(&devpriv_space_ready))
 		return NULL;
-	if (WARN_ONCE(devpriv_offset_granule(offset) >> devpriv_space.order,
-		      "devpriv: offset %#lx outside the device-private space\n",
-		      offset))
+	if (DEVPRIV_WARN_ONCE(devpriv_offset_granule(offset) >> devpriv_space.order,
+			      "devpriv: offset %#lx outside the device-private space\n",
+			      offset))
 		return NULL;
 	return devpriv_space_offset_to_page(&devpriv_space, offset);
 }
@@ -300,8 +302,8 @@ static int devpriv_pagemap_take_ops(struct devpriv_pagemap *dpgmap)
 	struct devpriv_pagemap_ops *fwd = &dpgmap->fwd;
 
 	memset(fwd, 0, sizeof(*fwd));
-	if (WARN_ONCE(ops && dpgmap->devpriv_ops,
-		      "devpriv: set ops or devpriv_ops, not both\n"))
+	if (DEVPRIV_WARN_ONCE(ops && dpgmap->devpriv_ops,
+			      "devpriv: set ops or devpriv_ops, not both\n"))
 		return -EINVAL;
 	if (dpgmap->devpriv_ops) {
 		*fwd = *dpgmap->devpriv_ops;
@@ -317,9 +319,9 @@ static int devpriv_pagemap_take_ops(struct devpriv_pagemap *dpgmap)
 		fwd->folio_split = ops->folio_split;
 #endif
 	}
-	if (WARN_ONCE(!fwd->page_free == !fwd->folio_free ||
-		      !fwd->migrate_to_ram,
-		      "devpriv: migrate_to_ram and one free op are required\n"))
+	if (DEVPRIV_WARN_ONCE(!fwd->page_free == !fwd->folio_free ||
+			      !fwd->migrate_to_ram,
+			      "devpriv: migrate_to_ram and one free op are required\n"))
 		return -EINVAL;
 #ifndef DEVPRIV_HAVE_PGMAP_FOLIO_SPLIT
 	if (fwd->folio_split) {
@@ -339,30 +341,30 @@ static int devpriv_pagemap_validate(struct devpriv_pagemap *dpgmap,
 	unsigned int space_pages_order = space->order + DEVPRIV_GRANULE_ORDER;
 	int err;
 
-	if (WARN_ONCE(dpgmap->space, "devpriv: pagemap registered twice\n"))
+	if (DEVPRIV_WARN_ONCE(dpgmap->space, "devpriv: pagemap registered twice\n"))
 		return -EBUSY;
 	err = devpriv_pagemap_take_ops(dpgmap);
 	if (err)
 		return err;
-	if (WARN_ONCE(!dpgmap->owner, "devpriv: owner is required\n"))
+	if (DEVPRIV_WARN_ONCE(!dpgmap->owner, "devpriv: owner is required\n"))
 		return -EINVAL;
-	if (WARN_ONCE(!dpgmap->nr_pages, "devpriv: empty pagemap\n"))
+	if (DEVPRIV_WARN_ONCE(!dpgmap->nr_pages, "devpriv: empty pagemap\n"))
 		return -EINVAL;
-	if (WARN_ONCE(dpgmap->flags & ~DEVPRIV_PAGEMAP_FLAGS_ALL,
-		      "devpriv: unknown flags %#x\n", dpgmap->flags))
+	if (DEVPRIV_WARN_ONCE(dpgmap->flags & ~DEVPRIV_PAGEMAP_FLAGS_ALL,
+			      "devpriv: unknown flags %#x\n", dpgmap->flags))
 		return -EINVAL;
-	if (WARN_ONCE(chunk_order < DEVPRIV_MIN_CHUNK_ORDER ||
-		      chunk_order > space_pages_order,
-		      "devpriv: chunk order %u outside %u..%u\n", chunk_order,
-		      DEVPRIV_MIN_CHUNK_ORDER, space_pages_order))
+	if (DEVPRIV_WARN_ONCE(chunk_order < DEVPRIV_MIN_CHUNK_ORDER ||
+			      chunk_order > space_pages_order,
+			      "devpriv: chunk order %u outside %u..%u\n", chunk_order,
+			      DEVPRIV_MIN_CHUNK_ORDER, space_pages_order))
 		return -EINVAL;
-	if (WARN_ONCE(dpgmap->align_order > space_pages_order,
-		      "devpriv: alignment order %u above %u\n",
-		      dpgmap->align_order, space_pages_order))
+	if (DEVPRIV_WARN_ONCE(dpgmap->align_order > space_pages_order,
+			      "devpriv: alignment order %u above %u\n",
+			      dpgmap->align_order, space_pages_order))
 		return -EINVAL;
-	if (WARN_ONCE(dpgmap->nr_pages > (1UL << space_pages_order),
-		      "devpriv: %lu pages exceed the device-private space\n",
-		      dpgmap->nr_pages))
+	if (DEVPRIV_WARN_ONCE(dpgmap->nr_pages > (1UL << space_pages_order),
+			      "devpriv: %lu pages exceed the device-private space\n",
+			      dpgmap->nr_pages))
 		return -EOVERFLOW;
 	/* a pagemap smaller than a chunk reserves only the offsets it can use */
 	dpgmap->chunk_order = min_t(unsigned int, chunk_order,
@@ -534,7 +536,7 @@ int __devpriv_memremap_pagemap(struct devpriv_pagemap *dpgmap, int nid,
 	u64 start = ktime_get_ns();
 	int err;
 
-	if (WARN_ONCE(!dpgmap, "devpriv: NULL pagemap\n"))
+	if (DEVPRIV_WARN_ONCE(!dpgmap, "devpriv: NULL pagemap\n"))
 		return -EINVAL;
 	err = devpriv_pagemap_validate(dpgmap, space);
 	if (err)
@@ -641,8 +643,8 @@ EXPORT_SYMBOL_DEVPRIV(devpriv_memremap_pagemap);
  */
 void devpriv_pagemap_kill(struct devpriv_pagemap *dpgmap)
 {
-	if (WARN_ONCE(!dpgmap || !dpgmap->space,
-		      "devpriv: killing a pagemap that is not registered\n"))
+	if (DEVPRIV_WARN_ONCE(!dpgmap || !dpgmap->space,
+			      "devpriv: killing a pagemap that is not registered\n"))
 		return;
 	mutex_lock(&dpgmap->lock);
 	/* pairs with the lockless test in devpriv_pagemap_populate() */
@@ -670,8 +672,8 @@ void devpriv_memunmap_pagemap(struct devpriv_pagemap *dpgmap)
 {
 	unsigned long granules;
 
-	if (WARN_ONCE(!dpgmap || !dpgmap->space,
-		      "devpriv: unregistering a pagemap that is not registered\n"))
+	if (DEVPRIV_WARN_ONCE(!dpgmap || !dpgmap->space,
+			      "devpriv: unregistering a pagemap that is not registered\n"))
 		return;
 
 	/* waits for readers, which take dpgmap->lock */
@@ -714,14 +716,14 @@ int devpriv_pagemap_populate(struct devpriv_pagemap *dpgmap,
 	int err;
 
 	might_sleep();
-	if (WARN_ONCE(!dpgmap || !dpgmap->space,
-		      "devpriv: populating a pagemap that is not registered\n"))
+	if (DEVPRIV_WARN_ONCE(!dpgmap || !dpgmap->space,
+			      "devpriv: populating a pagemap that is not registered\n"))
 		return -EINVAL;
-	if (WARN_ONCE(!nr_pages ||
-		      check_add_overflow(first_index, nr_pages - 1, &last) ||
-		      last >= dpgmap->nr_pages,
-		      "devpriv: populate %lu+%lu outside %lu pages\n",
-		      first_index, nr_pages, dpgmap->nr_pages))
+	if (DEVPRIV_WARN_ONCE(!nr_pages ||
+			      check_add_overflow(first_index, nr_pages - 1, &last) ||
+			      last >= dpgmap->nr_pages,
+			      "devpriv: populate %lu+%lu outside %lu pages\n",
+			      first_index, nr_pages, dpgmap->nr_pages))
 		return -EINVAL;
 
 	/* fail fast: a dying pagemap's lock may be held for a while */

@@ -164,8 +164,8 @@ void devpriv_space_init(struct devpriv_space *space, unsigned int order)
 {
 	unsigned int k;
 
-	if (WARN_ONCE(!order || order > DEVPRIV_SPACE_MAX_ORDER,
-		      "devpriv: space order %u out of range\n", order))
+	if (DEVPRIV_WARN_ONCE(!order || order > DEVPRIV_SPACE_MAX_ORDER,
+			      "devpriv: space order %u out of range\n", order))
 		order = clamp_t(unsigned int, order, 1, DEVPRIV_SPACE_MAX_ORDER);
 
 	xa_init(&space->chunks);
@@ -175,7 +175,7 @@ void devpriv_space_init(struct devpriv_space *space, unsigned int order)
 	space->order = order;
 	space->nr_allocated = 0;
 	/* Index 0 of an empty xarray lives in its head: this cannot fail. */
-	WARN_ON(devpriv_block_insert(space, 0, order, GFP_KERNEL));
+	DEVPRIV_WARN_ON_ONCE(devpriv_block_insert(space, 0, order, GFP_KERNEL));
 }
 
 /**
@@ -221,7 +221,7 @@ int devpriv_space_alloc(struct devpriv_space *space, unsigned long nr,
 	unsigned int order, k;
 	int err;
 
-	if (WARN_ONCE(!nr, "devpriv: empty allocation\n"))
+	if (DEVPRIV_WARN_ONCE(!nr, "devpriv: empty allocation\n"))
 		return -EINVAL;
 	if (nr > (1UL << space->order) || align_order > space->order)
 		return -ENOSPC;
@@ -284,9 +284,9 @@ static void devpriv_block_release(struct devpriv_space *space,
 	 * xarray nodes, which __GFP_NOFAIL may ask for.  -EBUSY means the
 	 * block was free already: a double free.
 	 */
-	WARN_ONCE(devpriv_block_insert(space, pos, order,
-				       GFP_KERNEL | __GFP_NOFAIL),
-		  "devpriv: double free of granules %lu+%lu\n", pos, 1UL << order);
+	DEVPRIV_WARN_ONCE(devpriv_block_insert(space, pos, order,
+					       GFP_KERNEL | __GFP_NOFAIL),
+			  "devpriv: double free of granules %lu+%lu\n", pos, 1UL << order);
 }
 
 /**
@@ -304,11 +304,11 @@ void devpriv_space_free(struct devpriv_space *space, unsigned long first,
 
 	mutex_lock(&space->lock);
 	/* refuse before touching anything: a partial release corrupts */
-	if (WARN_ONCE(!nr || end < first || end > (1UL << space->order) ||
-		      nr > space->nr_allocated ||
-		      devpriv_range_has_free(space, first, end),
-		      "devpriv: bad or double free of granules %lu+%lu\n",
-		      first, nr))
+	if (DEVPRIV_WARN_ONCE(!nr || end < first || end > (1UL << space->order) ||
+			      nr > space->nr_allocated ||
+			      devpriv_range_has_free(space, first, end),
+			      "devpriv: bad or double free of granules %lu+%lu\n",
+			      first, nr))
 		goto unlock;
 	while (pos < end) {
 		unsigned int order = devpriv_block_order(pos, end, space->order);

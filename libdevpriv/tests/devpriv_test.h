@@ -89,6 +89,9 @@ extern const struct dev_pagemap_ops dpt_ops;
 extern const struct dev_pagemap_ops dpt_ops_no_free;
 extern const struct dev_pagemap_ops dpt_ops_no_fault;
 
+int dpt_case_init(struct kunit *test);
+void dpt_case_exit(struct kunit *test);
+void dpt_expect_warnings(struct kunit *test, int n);
 void dpt_rnd_init(struct kunit *test, struct rnd_state *rnd);
 unsigned long dpt_rnd_range(struct rnd_state *rnd, unsigned long lo,
 			    unsigned long hi);

@@ -270,5 +270,7 @@ static struct kunit_case devpriv_encode_test_cases[] = {
 
 struct kunit_suite devpriv_encode_test_suite = {
 	.name = "devpriv_encode",
+	.init = dpt_case_init,
+	.exit = dpt_case_exit,
 	.test_cases = devpriv_encode_test_cases,
 };

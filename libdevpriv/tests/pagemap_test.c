@@ -189,6 +189,8 @@ static void devpriv_pagemap_test_populate_bad(struct kunit *test)
 	struct devpriv_pagemap *dpgmap = &tp->dpgmap;
 	unsigned long nr = dpgmap->nr_pages;
 
+	/* library warnings: each refused populate */
+	dpt_expect_warnings(test, 8);
 	KUNIT_ASSERT_EQ(test, dpt_register(tp, space, &dpt_backend), 0);
 	KUNIT_EXPECT_EQ(test, devpriv_pagemap_populate(dpgmap, 0, 0), -EINVAL);
 	KUNIT_EXPECT_EQ(test, devpriv_pagemap_populate(dpgmap, nr, 1), -EINVAL);
@@ -243,6 +245,8 @@ static void devpriv_pagemap_test_bad_input(struct kunit *test)
 	};
 	unsigned int i;
 
+	/* library warnings: each malformed pagemap, and NULL */
+	dpt_expect_warnings(test, 14);
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		dpt_pagemap_init(tp, bad[i].nr_pages, bad[i].chunk_order,
 				 bad[i].flags);
@@ -295,6 +299,8 @@ static void devpriv_pagemap_test_double_register(struct kunit *test)
 	unsigned long base, allocated;
 	struct page *page;
 
+	/* library warnings: each second registration and unregistration */
+	dpt_expect_warnings(test, 4);
 	KUNIT_ASSERT_EQ(test, dpt_register(tp, space, &dpt_backend), 0);
 	base = dpgmap->base;
 	allocated = space->nr_allocated;
@@ -667,10 +673,12 @@ static struct kunit_case devpriv_pagemap_test_cases[] = {
 static void devpriv_pagemap_test_exit(struct kunit *test)
 {
 	dpt_fault_disarm_all();
+	dpt_case_exit(test);
 }
 
 struct kunit_suite devpriv_pagemap_test_suite = {
 	.name = "devpriv_pagemap",
+	.init = dpt_case_init,
 	.exit = devpriv_pagemap_test_exit,
 	.test_cases = devpriv_pagemap_test_cases,
 };
@@ -811,6 +819,8 @@ static void devpriv_translate_test_out_of_range(struct kunit *test)
 	struct devpriv_space *global;
 	unsigned long global_pages;
 
+	/* library warnings: each lookup outside */
+	dpt_expect_warnings(test, 5);
 	KUNIT_ASSERT_EQ(test, dpt_register(tp, space, &dpt_backend), 0);
 	KUNIT_EXPECT_NULL(test, devpriv_index_to_page(dpgmap, dpgmap->nr_pages));
 	KUNIT_EXPECT_NULL(test, devpriv_index_to_page(dpgmap, 2 * DPT_CP));
@@ -841,6 +851,8 @@ static void devpriv_translate_test_foreign_page(struct kunit *test)
 	struct dev_pagemap *other;
 	struct page *sys, *fake;
 
+	/* library warnings: each foreign page */
+	dpt_expect_warnings(test, 8);
 	sys = alloc_page(GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, sys);
 	KUNIT_EXPECT_FALSE(test, devpriv_is_devpriv_page(sys));
@@ -875,6 +887,8 @@ static void devpriv_translate_test_unregistered(struct kunit *test)
 	struct devpriv_pagemap *dpgmap = &tp->dpgmap;
 	unsigned long base;
 
+	/* library warnings: the lookup in an unregistered pagemap */
+	dpt_expect_warnings(test, 1);
 	KUNIT_ASSERT_EQ(test, dpt_register(tp, space, &dpt_backend), 0);
 	base = dpgmap->base;
 	KUNIT_EXPECT_NOT_NULL(test, devpriv_space_offset_to_page(space, base));
@@ -938,5 +952,7 @@ static struct kunit_case devpriv_translate_test_cases[] = {
 
 struct kunit_suite devpriv_translate_test_suite = {
 	.name = "devpriv_translate",
+	.init = dpt_case_init,
+	.exit = dpt_case_exit,
 	.test_cases = devpriv_translate_test_cases,
 };

@@ -454,6 +454,8 @@ static void devpriv_phys_test_devm(struct kunit *test)
 	unsigned int windows = dpt_phys_windows();
 	struct device *dev;
 
+	/* library warnings: the second managed registration */
+	dpt_expect_warnings(test, 1);
 	dev = root_device_register("devpriv_kunit");
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
 	KUNIT_EXPECT_EQ(test, devm_devpriv_memremap_pagemap(dev, &a->dpgmap,
@@ -568,6 +570,7 @@ static void devpriv_phys_test_exit(struct kunit *test)
 {
 	dpt_fault_disarm_all();
 	dpt_set_placement("auto");
+	dpt_case_exit(test);
 }
 
 static struct kunit_case devpriv_phys_test_cases[] = {
@@ -585,6 +588,7 @@ static struct kunit_case devpriv_phys_test_cases[] = {
 
 struct kunit_suite devpriv_phys_test_suite = {
 	.name = "devpriv_phys",
+	.init = dpt_case_init,
 	.exit = devpriv_phys_test_exit,
 	.test_cases = devpriv_phys_test_cases,
 };

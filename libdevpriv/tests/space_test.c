@@ -345,6 +345,8 @@ static void devpriv_space_test_bad_input(struct kunit *test)
 	struct devpriv_space *space = dpt_space_new(test, order);
 	unsigned long first = 12345, a;
 
+	/* library warnings: each bad request and bad free warns */
+	dpt_expect_warnings(test, 5);
 	KUNIT_EXPECT_EQ(test, devpriv_space_alloc(space, 0, 0, &first), -EINVAL);
 	KUNIT_EXPECT_EQ(test, devpriv_space_alloc(space, size + 1, 0, &first),
 			-ENOSPC);
@@ -379,6 +381,8 @@ static void devpriv_space_test_double_free(struct kunit *test)
 	struct devpriv_space *space = dpt_space_new(test, 4);
 	unsigned long a, b;
 
+	/* library warnings: the second free */
+	dpt_expect_warnings(test, 1);
 	KUNIT_ASSERT_EQ(test, devpriv_space_alloc(space, 1, 0, &a), 0);
 	KUNIT_ASSERT_EQ(test, devpriv_space_alloc(space, 1, 0, &b), 0);
 	devpriv_space_free(space, a, 1);
@@ -403,5 +407,7 @@ static struct kunit_case devpriv_space_test_cases[] = {
 
 struct kunit_suite devpriv_space_test_suite = {
 	.name = "devpriv_space",
+	.init = dpt_case_init,
+	.exit = dpt_case_exit,
 	.test_cases = devpriv_space_test_cases,
 };

@@ -554,5 +554,7 @@ static struct kunit_case devpriv_stress_test_cases[] = {
 
 struct kunit_suite devpriv_stress_test_suite = {
 	.name = "devpriv_stress",
+	.init = dpt_case_init,
+	.exit = dpt_case_exit,
 	.test_cases = devpriv_stress_test_cases,
 };

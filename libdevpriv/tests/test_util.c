@@ -399,3 +399,57 @@ void dpt_space_done(struct kunit *test, struct devpriv_space *space)
 	devpriv_space_fini(space);
 	KUNIT_EXPECT_EQ(test, space->order, 0U);
 }
+
+/**
+ * struct dpt_case - what every test case of the suites carries
+ * @warnings_start: devpriv_nr_warnings when the case began
+ * @warnings_expected: library warnings the case means to provoke
+ */
+struct dpt_case {
+	int warnings_start;
+	int warnings_expected;
+};
+
+/**
+ * dpt_case_init() - the suites' .init: start counting library warnings
+ * @test: the case
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int dpt_case_init(struct kunit *test)
+{
+	struct dpt_case *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+
+	if (!c)
+		return -ENOMEM;
+	c->warnings_start = atomic_read(&devpriv_nr_warnings);
+	test->priv = c;
+	return 0;
+}
+
+/**
+ * dpt_expect_warnings() - pin library warnings a case provokes on purpose
+ * @test: the case
+ * @n: how many more it expects (each time a warning's condition holds)
+ */
+void dpt_expect_warnings(struct kunit *test, int n)
+{
+	struct dpt_case *c = test->priv;
+
+	c->warnings_expected += n;
+}
+
+/**
+ * dpt_case_exit() - the suites' .exit: the case provoked exactly the
+ *	library warnings it pinned, no more and no fewer
+ * @test: the case
+ */
+void dpt_case_exit(struct kunit *test)
+{
+	struct dpt_case *c = test->priv;
+
+	KUNIT_EXPECT_EQ_MSG(test,
+			    atomic_read(&devpriv_nr_warnings) - c->warnings_start,
+			    c->warnings_expected,
+			    "library warnings provoked (dpt_expect_warnings())");
+}
