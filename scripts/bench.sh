@@ -21,8 +21,9 @@
 #   scripts/bench.sh --smoke   make bench-smoke: tests/bench/bench-smoke.scn,
 #                              one round of tiny sizes, a few minutes; writes
 #                              build/bench-smoke/results.json; the last line is
-#                              "bench-smoke: N passed, M failed" (passed: the
-#                              benchmark produced a finite ratio).
+#                              "bench-smoke: 1 passed, 0 failed": one check,
+#                              passed when the VM run succeeded and every
+#                              benchmark produced a finite ratio.
 #
 # Benchmarks are never asserted: the exit status is non-zero only when the
 # pipeline breaks (build, VM run with a splat or a failed step, a ratio that
