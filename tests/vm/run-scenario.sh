@@ -32,6 +32,8 @@
 #                           (7.3/arm64); any key
 #   #@ cmdline: ARGS        extra kernel command line
 #   #@ timeout: SECONDS     hard limit of the QEMU run (default 300)
+#   #@ timeout-param: NAME...  the run's parameters NAME (below), numbers
+#                           of seconds, are added to the timeout
 #   #@ memory: SIZE         guest memory (default 3G; arm64 3584M)
 #   #@ min-tests: N         fail if fewer than N results were seen (default 1)
 #   #@ expect-skip: REGEX   skips whose test name or reason match are allowed
@@ -56,6 +58,12 @@
 #                           a false "wild-memory-access" (seen 3 times in
 #                           rcu_is_watching, before /init).  Only
 #                           tests/vm/extra/kunit-la57.scn boots 5-level.
+#
+# Per-run parameters: DEVPRIV_VM_PARAMS="NAME=VALUE ..." (NAME of capitals,
+# digits and '_'; VALUE of letters, digits and "_.,:+-") are written one
+# per line to /t/scenario.params, which the scenario may source after
+# setting its defaults (the file exists, empty, without parameters); make
+# soak passes the stress scenario's this way.
 #
 # The machines boot $KIMAGE, the build of $KCONFIG_FRAGMENTS (scripts/env.sh;
 # make bench sets KCONFIG_EXTRA to boot its production-like variant
@@ -121,6 +129,7 @@ arches=x86_64
 cpu=max
 paging=4
 qemu_extra=()
+timeout_params=""
 while IFS= read -r line; do
 	line=${line#\#@}
 	key=${line%%:*}
@@ -140,6 +149,7 @@ while IFS= read -r line; do
 	files) read -r -a more <<<"$val"; files+=("${more[@]}") ;;
 	cmdline) cmdline_extra="$cmdline_extra $val" ;;
 	timeout) timeout_s=$val ;;
+	timeout-param) timeout_params="$timeout_params $val" ;;
 	memory) memory=$val ;;
 	min-tests) min_tests=$val ;;
 	expect-skip) expect_skip=$val ;;
@@ -167,6 +177,18 @@ if [[ " $arches " != *" $arch "* ]]; then
 fi
 [ "$applies_only" = 0 ] || exit 0
 [[ $timeout_s =~ ^[0-9]+$ ]] || fail "bad '#@ timeout: $timeout_s'"
+params=()
+read -r -a words <<<"${DEVPRIV_VM_PARAMS:-}"
+for p in "${words[@]}"; do
+	[[ $p =~ ^[A-Z_][A-Z0-9_]*=[A-Za-z0-9_.,:+-]*$ ]] ||
+		fail "bad parameter '$p' in DEVPRIV_VM_PARAMS (NAME=VALUE)"
+	params+=("$p")
+	for n in $timeout_params; do
+		[ "${p%%=*}" = "$n" ] || continue
+		[[ ${p#*=} =~ ^[0-9]+$ ]] || fail "parameter $n adds to the timeout: it must be a number of seconds"
+		timeout_s=$((timeout_s + ${p#*=}))
+	done
+done
 case $arch-$paging in
 x86_64-4) cmdline_extra=" no5lvl$cmdline_extra" ;;
 x86_64-5) ;;
@@ -231,6 +253,8 @@ cp "$scn" "$stage/t/scenario.sh"
 echo "$name" >"$stage/t/scenario.name"
 echo "$KVER" >"$stage/t/scenario.kver"
 printf '%s' "$hmm_skips" >"$stage/t/hmm-tests.scenario-skip"
+: >"$stage/t/scenario.params"
+[ ${#params[@]} = 0 ] || printf '%s\n' "${params[@]}" >"$stage/t/scenario.params"
 (cd "$stage" && find t | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) >"$stage/overlay.cpio"
 # The kernel unpacks concatenated newc archives in order.
 cat "$base" "$stage/overlay.cpio" >"$initrd"
@@ -296,4 +320,5 @@ python3 "$here/parse-log.py" --name "$label" --log "$log" --details "$result" \
 	--expect-fail "$expect_fail" --allowed-splats "$allow_splat_count" \
 	--min-tests "$min_tests" --timeout "$timeout_s" --qemu-status "$status" || rc=$?
 echo "duration ${end}-${start} = $((end - start)) s, qemu status $status" >>"$result"
+[ ${#params[@]} = 0 ] || echo "parameters ${params[*]}, timeout $timeout_s s" >>"$result"
 exit "${rc:-0}"
