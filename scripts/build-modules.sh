@@ -54,7 +54,8 @@ for m in libdevpriv/devpriv.ko libdevpriv/tests/devpriv_kunit.ko \
 	 tests/kmod/devpriv_ctl.ko; do
 	[ -f "$tree/$m" ] || die "$m was not built"
 done
-for p in examples/hello/hello-user examples/dmirror/dmirror-teardown; do
+for p in examples/hello/hello-user examples/dmirror/dmirror-teardown \
+	 examples/dmirror/dmirror-stress; do
 	file "$tree/$p" | grep -q "$ELF_MACHINE.*statically linked" ||
 		die "$p is not a static $ELF_MACHINE program"
 done
