@@ -33,7 +33,7 @@ export SCENARIOS
 
 .PHONY: all help deps kernel modules stock vm-artifacts \
 	check check-static check-unit check-vm check-cocci \
-	bench bench-smoke demo clean distclean env
+	soak bench bench-smoke demo clean distclean env
 
 all: modules
 
@@ -53,13 +53,16 @@ help:
 	@echo "  check-unit    userspace unit tests (tests/unit)"
 	@echo "  check-vm      VM scenarios of KVER on ARCH (SCENARIOS=\"a b\" for a subset)"
 	@echo "  check-cocci   Coccinelle ports: script parse, .c/.res cases, that kernel's drivers"
+	@echo "  soak          the stress scenario with a soak of DURATION seconds (or OPS"
+	@echo "                operations) on KVER; SEED=S replays a printed seed"
 	@echo "  bench         benchmarks vs the stock path on the bench kernel (its own"
 	@echo "                cached build; docs/benchmarks.md, build/bench/)"
 	@echo "  bench-smoke   the benchmark pipeline with tiny sizes, on the test kernel"
 	@echo "  demo          boot libdevpriv + the hello example and print a report"
 	@echo "  env           print the build environment"
 	@echo "parameters: KVER=6.1|6.12|7.3 (default 6.1), ARCH=x86_64|arm64 (default x86_64),"
-	@echo "  KERNELS=\"6.1 6.12 7.3 6.1/arm64\" (make check), SCENARIOS=\"a b\" (check-vm)"
+	@echo "  KERNELS=\"6.1 6.12 7.3 6.1/arm64\" (make check), SCENARIOS=\"a b\" (check-vm),"
+	@echo "  DURATION=SECONDS, OPS=N, SEED=S (soak)"
 	@echo "  clean         remove build outputs of the repository (not the cache)"
 	@echo "  distclean     clean, and remove this checkout's kernel build from the cache"
 
@@ -97,6 +100,17 @@ check-vm:
 
 check-cocci:
 	@scripts/check.sh cocci
+
+# The stress scenario (tests/vm/scenarios/stress.scn) with a long soak
+# phase: its parameters reach the guest through DEVPRIV_VM_PARAMS
+# (tests/vm/run-scenario.sh), which also adds them to its timeout.
+soak: modules
+	@if [ -z "$(DURATION)$(OPS)" ]; then \
+		echo "make soak: DURATION=SECONDS (or OPS=N) is required" >&2; exit 2; \
+	fi
+	@DEVPRIV_VM_PARAMS="$(strip $(if $(DURATION),SOAK_SECONDS=$(DURATION)) \
+		$(if $(OPS),SOAK_OPS=$(OPS)) $(if $(SEED),SEED=$(SEED)))" \
+		tests/vm/run-scenario.sh stress
 
 # make bench builds its own kernel, modules and stock baseline
 # (scripts/bench.sh); the test kernel's are not needed.
