@@ -487,6 +487,28 @@ def ref_addr(b, sep):
 def cond_type(k):
     return k and k[0] == "shared" and typeof_ref(k[1], k[2])
 
+# The private pagemap a device number of kind k belongs to, and the index
+# of number x in it: (address of the pagemap, index), or None.
+def pagemap_index(x, k):
+    if k[0] == "private":
+        pm, base = ref_addr(k[1], k[2]), member(k[1], k[2], "base")
+    else:
+        t = target(k[1], k[2])
+        if not t:
+            return None
+        pm, base = "&" + sibling(t), sibling(t) + ".base"
+    x, b = norm(x), norm(base)
+    if x == b:
+        return pm, "0"
+    # base + i, or i + base: the index is i
+    m = (re.match(re.escape(b) + r'\s*\+\s*(.+)$', x) or
+         re.match(r'(.+?)\s*\+\s*' + re.escape(b) + r'$', x))
+    if m and not re.search(r'[<>&|?=,]', m.group(1).replace("->", "")):
+        return pm, m.group(1)
+    if not re.match(r'^[\w.>\[\]-]+$', x) or "-" in x.replace("->", ""):
+        x = "(" + x + ")"
+    return pm, x + " - " + base
+
 def page_kind():
     for n in _names(priv, ptr_priv):
         if name_kind(n) == "shared":
@@ -753,10 +775,10 @@ p << done_pfn.p;
 done.add(site(p))
 
 @done_mdr@
-expression C, S, X, N, S2, X2, N2;
+expression C, PM, S, X, N, S2, X2, N2;
 position p;
 @@
-if (C) devpriv_migrate_device_range(S, X, N); else migrate_device_range@p(S2, X2, N2);
+if (C) devpriv_migrate_device_range(PM, S, X, N); else migrate_device_range@p(S2, X2, N2);
 
 @script:python@
 p << done_mdr.p;
@@ -1048,8 +1070,8 @@ log(p, "migrate pfn of a device number: devpriv_migrate_pfn() of its page")
 
 // =====================================================================
 // 5. Eviction of a range of device numbers.  migrate_device_range() of
-// Linux 6.1 takes pfns; devpriv_migrate_device_range() takes offsets and
-// walks the chunks of the pagemap.
+// Linux 6.1 takes pfns; devpriv_migrate_device_range() takes the pagemap
+// and the index of the first page in it, and walks its chunks.
 // =====================================================================
 
 @mdr_id@
@@ -1061,24 +1083,27 @@ migrate_device_range@p(S, X, N);
 @script:python mdr_mk@
 x << mdr_id.X;
 p << mdr_id.p;
-dummy;
+pm;
+ix;
 @@
 k = devnum(x, p[0].current_element)
-if k and k[0] == "private" and first("mdr", p):
-    coccinelle.dummy = cocci.make_expr("0")
+a = k and k[0] == "private" and pagemap_index(x, k)
+if a and first("mdr", p):
+    coccinelle.pm = cocci.make_expr(a[0])
+    coccinelle.ix = cocci.make_expr(a[1])
 else:
     cocci.include_match(False)
 
 @mdr depends on patch@
-// Safe: the numbers are offsets of a private pagemap;
-//   devpriv_migrate_device_range() walks its chunks with the same src_pfns
-//   contract
+// Safe: the numbers are offsets of a private pagemap, whose base makes
+//   them indexes; devpriv_migrate_device_range() walks its chunks with
+//   the same src_pfns contract
 expression mdr_id.S, mdr_id.X, mdr_id.N;
 position mdr_id.p;
-expression mdr_mk.dummy;
+expression mdr_mk.pm, mdr_mk.ix;
 @@
 - migrate_device_range@p(S, X, N);
-+ devpriv_migrate_device_range(S, X, N);
++ devpriv_migrate_device_range(pm, S, ix, N);
 
 @script:python depends on mdr@
 p << mdr_id.p;
@@ -1095,10 +1120,15 @@ migrate_device_range@p(S, X, N);
 x << mdr_sid.X;
 p << mdr_sid.p;
 ty;
+pm;
+ix;
 @@
 k = devnum(x, p[0].current_element)
-if k and cond_type(k) and first("mdrs", p):
+a = k and cond_type(k) and pagemap_index(x, k)
+if a and first("mdrs", p):
     coccinelle.ty = cocci.make_expr(cond_type(k))
+    coccinelle.pm = cocci.make_expr(a[0])
+    coccinelle.ix = cocci.make_expr(a[1])
 else:
     cocci.include_match(False)
 
@@ -1107,11 +1137,11 @@ else:
 //   migrate_device_range() on pfns
 expression mdr_sid.S, mdr_sid.X, mdr_sid.N;
 position mdr_sid.p;
-expression mdr_smk.ty;
+expression mdr_smk.ty, mdr_smk.pm, mdr_smk.ix;
 @@
 - migrate_device_range@p(S, X, N);
 + if (ty == MEMORY_DEVICE_PRIVATE)
-+	devpriv_migrate_device_range(S, X, N);
++	devpriv_migrate_device_range(pm, S, ix, N);
 + else
 +	migrate_device_range(S, X, N);
 

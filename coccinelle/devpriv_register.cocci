@@ -11,6 +11,9 @@
 /// goto ladder loses the steps and labels that only released it.
 /// DEVPRIV_EAGER keeps memremap_pages()' behaviour of creating every
 /// struct page at registration; making a driver lazy is a manual step.
+/// DEVPRIV_SELF_EVICT says that the driver still evicts its own pages
+/// before it unregisters, as it did before the port; giving libdevpriv a
+/// copy_to_ram instead is a manual step.
 ///
 /// For a pagemap shared by MEMORY_DEVICE_PRIVATE and _COHERENT code only
 /// the private branch moves, to the devpriv_<member> sibling that
@@ -598,7 +601,8 @@ position q;
 
 // The request itself, its error check, and the range start: the size
 // becomes nr_pages; DEVPRIV_EAGER populates all struct pages at
-// registration, as memremap_pages() did.
+// registration, as memremap_pages() did, and DEVPRIV_SELF_EVICT keeps the
+// eviction the driver does itself.
 @req_rm depends on patch exists@
 position q;
 identifier req.res;
@@ -621,14 +625,14 @@ statement S;
 ...
 - R = res->start;
 + nr = DIV_ROUND_UP(SIZE, PAGE_SIZE);
-+ fl = DEVPRIV_EAGER;
++ fl = DEVPRIV_EAGER | DEVPRIV_SELF_EVICT;
 
 @script:python depends on req_rm@
 p << req_rm.q;
 res << req.res;
 @@
 reqvars.add(res)
-log(p, "physical window request removed: nr_pages, DEVPRIV_EAGER")
+log(p, "physical window request removed: nr_pages, DEVPRIV_EAGER | DEVPRIV_SELF_EVICT")
 
 // memremap_pages() -> devpriv_memremap_pagemap().  The result is an int;
 // the error variable the driver filled from PTR_ERR() takes it directly.
@@ -1027,7 +1031,7 @@ statement S;
 + if (pgtype == MEMORY_DEVICE_PRIVATE) {
 +	dpg.ops = pgops;
 +	dpg.owner = pgowner;
-+	dpg.flags = DEVPRIV_EAGER;
++	dpg.flags = DEVPRIV_EAGER | DEVPRIV_SELF_EVICT;
 +	E = devpriv_memremap_pagemap(&dpg, N);
 +	if (E)
 +		S
@@ -1062,7 +1066,7 @@ expression sreg_mk.rgstart, sreg_mk.rgend;
 + if (pgtype == MEMORY_DEVICE_PRIVATE) {
 +	dpg.ops = pgops;
 +	dpg.owner = pgowner;
-+	dpg.flags = DEVPRIV_EAGER;
++	dpg.flags = DEVPRIV_EAGER | DEVPRIV_SELF_EVICT;
 +	X = ERR_PTR(devpriv_memremap_pagemap(&dpg, N));
 +	if (!IS_ERR(X)) {
 +		rgstart = dpg.base << PAGE_SHIFT;
@@ -1076,7 +1080,7 @@ expression sreg_mk.rgstart, sreg_mk.rgend;
 + if (pgtype == MEMORY_DEVICE_PRIVATE) {
 +	dpg.ops = pgops;
 +	dpg.owner = pgowner;
-+	dpg.flags = DEVPRIV_EAGER;
++	dpg.flags = DEVPRIV_EAGER | DEVPRIV_SELF_EVICT;
 +	X = ERR_PTR(devm_devpriv_memremap_pagemap(D, &dpg, dev_to_node(D)));
 +	if (!IS_ERR(X)) {
 +		rgstart = dpg.base << PAGE_SHIFT;

@@ -589,12 +589,33 @@ struct devpriv_evict_batch {
 	struct page *dpages[DEVPRIV_EVICT_BATCH];
 };
 
+/*
+ * Drop the destination pages of a batch that could not be copied: its
+ * pages stay on the device for the next pass.
+ */
+static void devpriv_phys_evict_abandon(struct devpriv_evict_batch *b,
+				       unsigned long n)
+{
+	unsigned long i;
+
+	for (i = 0; i < n; i++) {
+		if (!b->dpages[i])
+			continue;
+		unlock_page(b->dpages[i]);
+		put_page(b->dpages[i]);
+		b->dpages[i] = NULL;
+		b->dst[i] = 0;
+	}
+}
+
 static void devpriv_phys_evict_batch(struct devpriv_chunk *chunk,
 				     struct devpriv_evict_batch *b,
-				     unsigned long first, unsigned long n)
+				     unsigned long first, unsigned long n,
+				     bool last_pass)
 {
 	struct devpriv_pagemap *dpgmap = chunk->dpgmap;
 	unsigned long i, nr_moving = 0;
+	int err = 0;
 
 	migrate_device_range(b->src, page_to_pfn(chunk->pages + first), n);
 	for (i = 0; i < n; i++) {
@@ -612,15 +633,30 @@ static void devpriv_phys_evict_batch(struct devpriv_chunk *chunk,
 		b->dpages[i] = dpage;
 	}
 	if (nr_moving && dpgmap->copy_to_ram) {
-		dpgmap->copy_to_ram(dpgmap, b->spages, b->dpages, n);
+		/* a forced fault is a device that cannot copy this batch */
+		if (devpriv_fault(DEVPRIV_FAULT_COPY_TO_RAM))
+			err = -EIO;
+		else
+			err = dpgmap->copy_to_ram(dpgmap, b->spages, b->dpages, n);
+		if (err && !last_pass) {
+			pr_warn_ratelimited("devpriv: pagemap at offset %#lx: copy_to_ram of %lu pages failed (%d); they stay for the next pass\n",
+					    dpgmap->base, nr_moving, err);
+			devpriv_phys_evict_abandon(b, n);
+		} else if (err) {
+			pr_err("devpriv: pagemap at offset %#lx: copy_to_ram of %lu pages failed (%d) in the last eviction pass: their contents are lost\n",
+			       dpgmap->base, nr_moving, err);
+		}
 	} else if (nr_moving) {
+		/* DEVPRIV_SELF_EVICT, yet the driver left these behind */
 		DEVPRIV_WARN_ONCE(1,
-				  "devpriv: %lu resident pages evicted without copy_to_ram: contents lost\n",
-				  nr_moving);
+				  "devpriv: pagemap at offset %#lx: %lu resident pages evicted without copy_to_ram: contents lost\n",
+				  dpgmap->base, nr_moving);
+		err = -EOPNOTSUPP;
+	}
+	if (err)
 		for (i = 0; i < n; i++)
 			if (b->dpages[i])
 				clear_highpage(b->dpages[i]);
-	}
 	migrate_device_pages(b->src, b->dst, n);
 	migrate_device_finalize(b->src, b->dst, n);
 }
@@ -643,7 +679,8 @@ static unsigned long devpriv_pages_in_use(struct page *pages, unsigned long n)
  * reports how many pages are still referenced and the pagemap repeats it
  * (devpriv_evict_all()).
  */
-static unsigned long devpriv_phys_evict(struct devpriv_chunk *chunk)
+static unsigned long devpriv_phys_evict(struct devpriv_chunk *chunk,
+					bool last_pass)
 {
 	struct devpriv_evict_batch *b;
 	unsigned long first, n, in_use = 0;
@@ -655,7 +692,7 @@ static unsigned long devpriv_phys_evict(struct devpriv_chunk *chunk)
 			continue;
 		/* a forced fault skips the batch, as if every page were busy */
 		if (!devpriv_fault(DEVPRIV_FAULT_EVICT_BATCH))
-			devpriv_phys_evict_batch(chunk, b, first, n);
+			devpriv_phys_evict_batch(chunk, b, first, n, last_pass);
 		in_use += devpriv_pages_in_use(chunk->pages + first, n);
 		cond_resched();
 	}

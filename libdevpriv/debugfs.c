@@ -39,6 +39,7 @@ static const char * const devpriv_fault_names[DEVPRIV_FAULT_NR] = {
 	[DEVPRIV_FAULT_PLACE] = "place",
 	[DEVPRIV_FAULT_MEMREMAP] = "memremap",
 	[DEVPRIV_FAULT_EVICT_BATCH] = "evict_batch",
+	[DEVPRIV_FAULT_COPY_TO_RAM] = "copy_to_ram",
 };
 
 static atomic_t devpriv_fault_countdown[DEVPRIV_FAULT_NR];

@@ -101,14 +101,16 @@ bool devpriv_encode_check(void);
  * @evict: optional; one pass migrating the resident pages of @chunk back
  *	to system memory.  Returns how many pages of @chunk are still
  *	referenced; the pagemap repeats passes over all its chunks until none
- *	is.  Called before @depopulate, without the pagemap lock.
+ *	is.  In the @last_pass a page whose copy fails is migrated with lost
+ *	contents rather than left behind.  Called before @depopulate,
+ *	without the pagemap lock.
  * @depopulate: undo @populate; waits for the last page reference.
  * @show: optional; describe the chunk's backing in one line of debugfs
  */
 struct devpriv_backend {
 	const char *name;
 	int (*populate)(struct devpriv_chunk *chunk, int nid);
-	unsigned long (*evict)(struct devpriv_chunk *chunk);
+	unsigned long (*evict)(struct devpriv_chunk *chunk, bool last_pass);
 	void (*depopulate)(struct devpriv_chunk *chunk);
 	void (*show)(struct seq_file *m, struct devpriv_chunk *chunk);
 };
@@ -154,6 +156,8 @@ void devpriv_phys_show_bounds(struct seq_file *m);
  * @DEVPRIV_FAULT_MEMREMAP: phys: memremap_pages()
  * @DEVPRIV_FAULT_EVICT_BATCH: phys: one eviction batch at teardown is
  *	skipped, as if migrate_device_range() had found every page busy
+ * @DEVPRIV_FAULT_COPY_TO_RAM: phys: one eviction batch fails with -EIO
+ *	in place of the driver's copy_to_ram, as from a wedged copy engine
  * @DEVPRIV_FAULT_NR: number of sites
  */
 enum devpriv_fault_site {
@@ -165,6 +169,7 @@ enum devpriv_fault_site {
 	DEVPRIV_FAULT_PLACE,
 	DEVPRIV_FAULT_MEMREMAP,
 	DEVPRIV_FAULT_EVICT_BATCH,
+	DEVPRIV_FAULT_COPY_TO_RAM,
 	DEVPRIV_FAULT_NR,
 };
 

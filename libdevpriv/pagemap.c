@@ -229,58 +229,54 @@ struct page *devpriv_offset_to_page(unsigned long offset)
 }
 EXPORT_SYMBOL_DEVPRIV(devpriv_offset_to_page);
 
-/* The chunk holding @offset, or NULL; the caller keeps its pagemap alive. */
-static struct devpriv_chunk *devpriv_offset_chunk(unsigned long offset)
-{
-	struct devpriv_chunk *chunk;
-
-	/* pairs with the release in devpriv_global_space() */
-	if (!smp_load_acquire(&devpriv_space_ready) ||
-	    devpriv_offset_granule(offset) >> devpriv_space.order)
-		return NULL;
-	rcu_read_lock();
-	chunk = xa_load(&devpriv_space.chunks, devpriv_offset_granule(offset));
-	if (chunk && offset - chunk->offset >= chunk->nr_pages)
-		chunk = NULL;
-	rcu_read_unlock();
-	return chunk;
-}
-
 /**
- * devpriv_migrate_device_range() - collect device pages for eviction
+ * devpriv_migrate_device_range() - collect device pages of a pagemap for eviction
+ * @dpgmap: a registered pagemap
  * @src_pfns: output: a migrate pfn per page, as migrate_device_range()
- * @offset: device-private offset of the first page
+ * @index: pagemap index of the first page
  * @npages: number of pages
  *
- * migrate_device_range() for device-private offsets.  The physical windows
- * of a pagemap need not be contiguous, so each populated run is handed to
- * migrate_device_range() on its own; offsets that are not populated get a
- * 0 entry.  Continue with migrate_device_pages() and
- * migrate_device_finalize(), as after migrate_device_range().
+ * migrate_device_range() for a range of pagemap indexes.  The physical
+ * windows of a pagemap need not be contiguous, so each populated chunk of
+ * the range is handed to migrate_device_range() on its own; indexes whose
+ * chunk is not populated get a 0 entry.  Continue with
+ * migrate_device_pages() and migrate_device_finalize(), as after
+ * migrate_device_range().
  *
- * Context: process context; sleeps.  The pagemaps of the range must stay
- * registered.
- * Return: 0.
+ * The chunks are read from @dpgmap's own table, which cannot lose a chunk
+ * while @dpgmap is registered: no RCU section is needed around their use.
+ *
+ * Context: process context; sleeps.  @dpgmap stays registered throughout.
+ * Return: 0; -EINVAL (and a one-time warning) if the range is not inside
+ * @dpgmap, which is then left alone.
  */
-int devpriv_migrate_device_range(unsigned long *src_pfns, unsigned long offset,
+int devpriv_migrate_device_range(struct devpriv_pagemap *dpgmap,
+				 unsigned long *src_pfns, unsigned long index,
 				 unsigned long npages)
 {
 	unsigned long i, n;
 
+	if (DEVPRIV_WARN_ONCE(!dpgmap || !dpgmap->chunks ||
+			      index > dpgmap->nr_pages ||
+			      npages > dpgmap->nr_pages - index,
+			      "devpriv: eviction range %lu+%lu outside its pagemap\n",
+			      index, npages))
+		return -EINVAL;
 	for (i = 0; i < npages; i += n) {
-		unsigned long pos = offset + i;
-		struct devpriv_chunk *chunk = devpriv_offset_chunk(pos);
+		unsigned long pos = index + i;
+		unsigned long c = pos >> dpgmap->chunk_order;
+		struct devpriv_chunk *chunk;
 
+		/* pairs with the release in devpriv_chunk_populate() */
+		chunk = smp_load_acquire(&dpgmap->chunks[c]);
+		n = min(npages - i, ((c + 1) << dpgmap->chunk_order) - pos);
 		if (!chunk) {
-			/* nothing is populated up to the next granule */
-			n = min(npages - i, DEVPRIV_GRANULE_PAGES -
-				(pos & (DEVPRIV_GRANULE_PAGES - 1)));
 			memset(src_pfns + i, 0, n * sizeof(*src_pfns));
 			continue;
 		}
-		n = min(npages - i, chunk->offset + chunk->nr_pages - pos);
 		migrate_device_range(src_pfns + i,
-				     page_to_pfn(chunk->pages + (pos - chunk->offset)),
+				     page_to_pfn(chunk->pages +
+						 (pos - chunk->first_index)),
 				     n);
 	}
 	return 0;
@@ -352,6 +348,11 @@ static int devpriv_pagemap_validate(struct devpriv_pagemap *dpgmap,
 		return -EINVAL;
 	if (DEVPRIV_WARN_ONCE(dpgmap->flags & ~DEVPRIV_PAGEMAP_FLAGS_ALL,
 			      "devpriv: unknown flags %#x\n", dpgmap->flags))
+		return -EINVAL;
+	/* every device-private page can hold user data */
+	if (DEVPRIV_WARN_ONCE(!dpgmap->copy_to_ram &&
+			      !(dpgmap->flags & DEVPRIV_SELF_EVICT),
+			      "devpriv: copy_to_ram is required (or DEVPRIV_SELF_EVICT)\n"))
 		return -EINVAL;
 	if (DEVPRIV_WARN_ONCE(chunk_order < DEVPRIV_MIN_CHUNK_ORDER ||
 			      chunk_order > space_pages_order,
@@ -442,7 +443,9 @@ static int devpriv_populate_locked(struct devpriv_pagemap *dpgmap,
  * handed out after its chunk was scanned must still go.  No lock of the
  * pagemap is held: the driver's copy_to_ram and the mmu notifiers run
  * here, and the fault path and population must be able to make progress.
- * After DEVPRIV_EVICT_PASSES (about 2 s of sleeping) the pages left are
+ * A batch the driver's copy_to_ram could not copy stays on the device for
+ * the next pass; in the last one it loses its contents instead.  After
+ * DEVPRIV_EVICT_PASSES (about 2 s of sleeping) the pages left are
  * reported; teardown then waits for their last reference.
  */
 #define DEVPRIV_EVICT_PASSES	20
@@ -460,7 +463,8 @@ static void devpriv_evict_all(struct devpriv_pagemap *dpgmap)
 		in_use = 0;
 		for (c = dpgmap->nr_chunks; c-- > 0;)
 			if (dpgmap->chunks[c])
-				in_use += backend->evict(dpgmap->chunks[c]);
+				in_use += backend->evict(dpgmap->chunks[c],
+							 pass == DEVPRIV_EVICT_PASSES);
 		if (!in_use)
 			return;
 		if (pass == DEVPRIV_EVICT_PASSES)

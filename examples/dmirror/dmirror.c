@@ -502,11 +502,11 @@ static const struct dev_pagemap_ops mir_coherent_ops = {
  * unregistration (module unload, HMM_DMIRROR_RELEASE) and asks for their
  * contents.
  */
-static void mir_copy_to_ram(struct devpriv_pagemap *dpgmap, struct page **src,
-			    struct page **dst, unsigned long npages)
+static int mir_copy_to_ram(struct devpriv_pagemap *dpgmap, struct page **src,
+			   struct page **dst, unsigned long npages)
 {
 	struct mir_device *md = container_of(dpgmap, struct mir_device, dpgmap);
-	unsigned long i;
+	unsigned long i, copied = 0;
 
 	for (i = 0; i < npages; i++) {
 		struct page *data;
@@ -514,12 +514,14 @@ static void mir_copy_to_ram(struct devpriv_pagemap *dpgmap, struct page **src,
 		if (!dst[i])
 			continue;
 		data = xa_load(&md->vram, devpriv_page_to_index(src[i]));
+		/* a resident page without backing: the device lost it */
 		if (WARN_ON_ONCE(!data))
-			clear_highpage(dst[i]);
-		else
-			copy_highpage(dst[i], data);
-		atomic_long_inc(&md->nr_evicted);
+			return -EIO;
+		copy_highpage(dst[i], data);
+		copied++;
 	}
+	atomic_long_add(copied, &md->nr_evicted);
+	return 0;
 }
 
 static int mir_private_register(struct mir_device *md)

@@ -148,10 +148,13 @@ static const struct devpriv_pagemap_ops hello_ops = {
 	.migrate_to_ram = hello_migrate_to_ram,
 };
 
-/* libdevpriv evicts resident pages when the pagemap is unregistered. */
-static void hello_copy_to_ram(struct devpriv_pagemap *dpgmap,
-			      struct page **src, struct page **dst,
-			      unsigned long npages)
+/*
+ * libdevpriv evicts resident pages when the pagemap is unregistered.  A
+ * real device would return an error here when its copy engine fails.
+ */
+static int hello_copy_to_ram(struct devpriv_pagemap *dpgmap,
+			     struct page **src, struct page **dst,
+			     unsigned long npages)
 {
 	unsigned long i;
 
@@ -161,6 +164,7 @@ static void hello_copy_to_ram(struct devpriv_pagemap *dpgmap,
 		memcpy_to_page(dst[i], 0, hello_vram(src[i]), PAGE_SIZE);
 		atomic_long_inc(&hello.evicted);
 	}
+	return 0;
 }
 
 /* Copy the collected system pages to new device pages. */

@@ -61,12 +61,18 @@ struct devpriv_space;
  * @DEVPRIV_EAGER: populate every chunk at registration, as drivers calling
  *	memremap_pages() on all of their memory do today.  Without it chunks
  *	are populated on demand by devpriv_pagemap_populate().
+ * @DEVPRIV_SELF_EVICT: the driver migrates every resident page back to
+ *	system memory itself before it unregisters (as nouveau, amdkfd and
+ *	test_hmm do), so it gives no &devpriv_pagemap.copy_to_ram.  A page
+ *	that unregistration still finds resident then loses its contents,
+ *	with a warning: the driver's eviction missed it.
  */
 enum devpriv_pagemap_flags {
 	DEVPRIV_EAGER = 1U << 0,
+	DEVPRIV_SELF_EVICT = 1U << 1,
 };
 
-#define DEVPRIV_PAGEMAP_FLAGS_ALL	(DEVPRIV_EAGER)
+#define DEVPRIV_PAGEMAP_FLAGS_ALL	(DEVPRIV_EAGER | DEVPRIV_SELF_EVICT)
 
 /**
  * struct devpriv_pagemap_ops - a driver's callbacks, on any kernel
@@ -131,10 +137,15 @@ struct devpriv_chunk {
  *	@devpriv_ops, not both.
  * @owner: opaque owner cookie, as &dev_pagemap.owner; compared by
  *	hmm_range_fault() and migrate_vma_setup().  Required.
- * @copy_to_ram: optional; copies @npages device pages to freshly allocated
- *	system pages when libdevpriv evicts resident pages at unregistration.
- *	@src and @dst are arrays of pages, a NULL entry in @dst means "skip".
- *	Without it the driver must have evicted its pages itself.
+ * @copy_to_ram: copies @npages device pages to freshly allocated system
+ *	pages when libdevpriv evicts resident pages at unregistration.  @src
+ *	and @dst are arrays of pages, a NULL entry in @dst means "skip".
+ *	Returns 0, or -errno if the device could not copy the batch (none of
+ *	@dst is then trusted): libdevpriv leaves those pages on the device
+ *	and retries them in its next eviction pass; on the last pass their
+ *	contents are lost (zero-filled, reported), because unregistration
+ *	must not wait for a device that cannot copy.  Required, unless
+ *	@flags has %DEVPRIV_SELF_EVICT.
  * @nr_pages: size of the device memory in pages.  Required.
  * @chunk_order: log2 of the pages per chunk; 0 means
  *	%DEVPRIV_DEFAULT_CHUNK_ORDER, otherwise at least
@@ -157,8 +168,8 @@ struct devpriv_chunk {
 struct devpriv_pagemap {
 	const struct dev_pagemap_ops *ops;
 	void *owner;
-	void (*copy_to_ram)(struct devpriv_pagemap *dpgmap, struct page **src,
-			    struct page **dst, unsigned long npages);
+	int (*copy_to_ram)(struct devpriv_pagemap *dpgmap, struct page **src,
+			   struct page **dst, unsigned long npages);
 	unsigned long nr_pages;
 	unsigned int chunk_order;
 	unsigned int align_order;
@@ -195,10 +206,11 @@ void devm_devpriv_memunmap_pagemap(struct device *dev,
 int devpriv_pagemap_populate(struct devpriv_pagemap *dpgmap,
 			     unsigned long first_index, unsigned long nr_pages);
 struct page *devpriv_offset_to_page(unsigned long offset);
-int devpriv_migrate_device_range(unsigned long *src_pfns, unsigned long offset,
+int devpriv_migrate_device_range(struct devpriv_pagemap *dpgmap,
+				 unsigned long *src_pfns, unsigned long index,
 				 unsigned long npages);
-/* for ports written before the library had the helper above */
-#define DEVPRIV_API_MIGRATE_DEVICE_RANGE	1
+/* the helper above, by (pagemap, index); 1 took a bare offset */
+#define DEVPRIV_API_MIGRATE_DEVICE_RANGE	2
 struct devpriv_chunk *devpriv_foreign_page(const struct page *page);
 struct page *devpriv_bad_index(const struct devpriv_pagemap *dpgmap,
 			       unsigned long index);
@@ -319,7 +331,7 @@ static inline struct page *devpriv_index_to_page(const struct devpriv_pagemap *d
 
 	if (unlikely(index >= dpgmap->nr_pages || !dpgmap->chunks))
 		return devpriv_bad_index(dpgmap, index);
-	/* pairs with the release in devpriv_chunk_publish() */
+	/* pairs with the release in devpriv_chunk_populate() */
 	chunk = smp_load_acquire(&dpgmap->chunks[index >> dpgmap->chunk_order]);
 	if (!chunk)
 		return NULL;

@@ -209,6 +209,13 @@ static void devpriv_pagemap_test_populate_bad(struct kunit *test)
 	dpt_space_done(test, space);
 }
 
+/* Never called: no page of the test backend is ever resident. */
+static int dpt_copy_to_ram(struct devpriv_pagemap *dpgmap, struct page **src,
+			   struct page **dst, unsigned long npages)
+{
+	return -EIO;
+}
+
 /* Malformed pagemaps: refused with the documented errno, nothing held. */
 static void devpriv_pagemap_test_bad_input(struct kunit *test)
 {
@@ -245,8 +252,8 @@ static void devpriv_pagemap_test_bad_input(struct kunit *test)
 	};
 	unsigned int i;
 
-	/* library warnings: each malformed pagemap, and NULL */
-	dpt_expect_warnings(test, 14);
+	/* library warnings: each malformed pagemap, no copy_to_ram, and NULL */
+	dpt_expect_warnings(test, 15);
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		dpt_pagemap_init(tp, bad[i].nr_pages, bad[i].chunk_order,
 				 bad[i].flags);
@@ -262,6 +269,16 @@ static void devpriv_pagemap_test_bad_input(struct kunit *test)
 	}
 	KUNIT_EXPECT_EQ(test, __devpriv_memremap_pagemap(NULL, NUMA_NO_NODE, space,
 							 &dpt_backend), -EINVAL);
+
+	/* user pages need a way back: copy_to_ram, or the driver's word */
+	dpt_pagemap_init(tp, DPT_CP, DPT_CO, 0);
+	tp->dpgmap.flags &= ~DEVPRIV_SELF_EVICT;
+	KUNIT_EXPECT_EQ(test, dpt_register(tp, space, &dpt_backend), -EINVAL);
+	dpt_expect_unregistered(test, tp);
+	tp->dpgmap.copy_to_ram = dpt_copy_to_ram;
+	KUNIT_EXPECT_EQ(test, dpt_register(tp, space, &dpt_backend), 0);
+	devpriv_memunmap_pagemap(&tp->dpgmap);
+	dpt_expect_unregistered(test, tp);
 
 	/* the largest valid pagemap fills the space exactly */
 	dpt_pagemap_init(tp, space_pages, DPT_CO, 0);

@@ -181,7 +181,7 @@ static int dpt_populate(struct devpriv_chunk *chunk, int nid)
 	return 0;
 }
 
-static unsigned long dpt_evict(struct devpriv_chunk *chunk)
+static unsigned long dpt_evict(struct devpriv_chunk *chunk, bool last_pass)
 {
 	struct dpt_pagemap *tp = to_dpt(chunk->dpgmap);
 
@@ -244,7 +244,8 @@ void dpt_pagemap_init(struct dpt_pagemap *tp, unsigned long nr_pages,
 	tp->dpgmap.owner = tp;
 	tp->dpgmap.nr_pages = nr_pages;
 	tp->dpgmap.chunk_order = chunk_order;
-	tp->dpgmap.flags = flags;
+	/* no user page ever reaches a test pagemap: nothing to copy */
+	tp->dpgmap.flags = flags | DEVPRIV_SELF_EVICT;
 }
 
 static int dpt_pagemap_res_init(struct kunit_resource *res, void *context)

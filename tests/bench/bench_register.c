@@ -139,6 +139,8 @@ static int bench_reg_devpriv(struct bench_reg *r)
 	dpgmap->ops = &bench_pagemap_ops;
 	dpgmap->owner = &bench_owner;
 	dpgmap->nr_pages = pages;
+	/* registration only: no page is ever migrated to the device */
+	dpgmap->flags = DEVPRIV_SELF_EVICT;
 	if (r->kind == BENCH_REG_LAZY) {
 		dpgmap->chunk_order = bench_chunk_order(pages, BENCH_LAZY_CHUNKS);
 	} else {
@@ -146,7 +148,7 @@ static int bench_reg_devpriv(struct bench_reg *r)
 		dpgmap->chunk_order = min_t(unsigned int,
 					    DEVPRIV_DEFAULT_CHUNK_ORDER,
 					    bench_chunk_order(pages, 16));
-		dpgmap->flags = DEVPRIV_EAGER;
+		dpgmap->flags |= DEVPRIV_EAGER;
 	}
 
 	avail = bench_avail_bytes();

@@ -112,7 +112,8 @@ static int bench_xlate_register(struct devpriv_pagemap *dpgmap,
 	dpgmap->owner = &bench_owner;
 	dpgmap->nr_pages = nr_chunks << DEVPRIV_MIN_CHUNK_ORDER;
 	dpgmap->chunk_order = DEVPRIV_MIN_CHUNK_ORDER;
-	dpgmap->flags = DEVPRIV_EAGER;
+	/* lookups only: no page is ever migrated to the device */
+	dpgmap->flags = DEVPRIV_EAGER | DEVPRIV_SELF_EVICT;
 	if (!space)
 		return devpriv_memremap_pagemap(dpgmap, NUMA_NO_NODE);
 	return __devpriv_memremap_pagemap(dpgmap, NUMA_NO_NODE, space,

@@ -67,7 +67,8 @@ static int devpriv_ctl_register(unsigned int slot, unsigned long nr_pages,
 	dpgmap->owner = &devpriv_ctl_owner;
 	dpgmap->nr_pages = nr_pages;
 	dpgmap->chunk_order = chunk_order;
-	dpgmap->flags = eager ? DEVPRIV_EAGER : 0;
+	/* pages are only populated, never migrated to: nothing to copy */
+	dpgmap->flags = (eager ? DEVPRIV_EAGER : 0) | DEVPRIV_SELF_EVICT;
 	err = devpriv_memremap_pagemap(dpgmap, NUMA_NO_NODE);
 	if (err) {
 		kfree(dpgmap);

@@ -202,6 +202,14 @@ static void chunk_orders(void)
 	pm_teardown();
 }
 
+/* Never called: no page of the test backend is ever resident. */
+static int never_copy_to_ram(struct devpriv_pagemap *dpgmap, struct page **src,
+			     struct page **dst, unsigned long npages)
+{
+	T_ASSERT(0);
+	return -EIO;
+}
+
 /*
  * chunk_order 0 means the default, 256 MiB, lowered for a pagemap smaller
  * than that (3 pages: the smallest chunk, one granule of offsets).
@@ -283,7 +291,7 @@ static void bad_input(void)
 		const char *warning;
 	} cases[] = {
 		{ "0 pages", -EINVAL, "empty pagemap" },
-		{ "flag 1 << 1", -EINVAL, "unknown flags" },
+		{ "the flag above the known ones", -EINVAL, "unknown flags" },
 		{ "all flags", -EINVAL, "unknown flags" },
 		{ "no ops", -EINVAL, "required" },
 		{ "no page_free", -EINVAL, "required" },
@@ -297,6 +305,8 @@ static void bad_input(void)
 		{ "align order ~0", -EINVAL, "alignment order" },
 		{ "one page more than the space", -EOVERFLOW, "exceed" },
 		{ "~0 pages", -EOVERFLOW, "exceed" },
+		{ "no copy_to_ram, no DEVPRIV_SELF_EVICT", -EINVAL,
+		  "copy_to_ram is required" },
 	};
 	struct devpriv_pagemap dpgmap;
 	unsigned int i;
@@ -311,7 +321,8 @@ static void bad_input(void)
 			dpgmap.nr_pages = 0;
 			break;
 		case 1:
-			dpgmap.flags = 1U << 1;
+			/* the bit above the known ones */
+			dpgmap.flags = DEVPRIV_PAGEMAP_FLAGS_ALL + 1;
 			break;
 		case 2:
 			dpgmap.flags = ~0U;
@@ -352,6 +363,9 @@ static void bad_input(void)
 		case 14:
 			dpgmap.nr_pages = ~0UL;
 			break;
+		case 15:
+			dpgmap.flags &= ~DEVPRIV_SELF_EVICT;
+			break;
 		}
 		if (pm_register(&dpgmap) != cases[i].err)
 			unit_fail(__FILE__, __LINE__, "%s: not %d", cases[i].what,
@@ -371,8 +385,8 @@ static void bad_input(void)
 					&devpriv_test_backend), -EINVAL);
 	T_WARNS(1, "NULL pagemap");
 
-	/* the last one, corrected, registers */
-	dpgmap.nr_pages = PM_PAGES;
+	/* the last one, corrected, registers: copy_to_ram is the other way */
+	dpgmap.copy_to_ram = never_copy_to_ram;
 	T_EQ(pm_register(&dpgmap), 0);
 	devpriv_memunmap_pagemap(&dpgmap);
 	T_NO_WARN();
@@ -827,10 +841,11 @@ static void global_api(void)
 }
 
 /*
- * Eviction by offset: each populated chunk is one migrate_device_range()
- * call on its own pfns, unpopulated offsets come back as 0.
+ * Eviction by index: each populated chunk is one migrate_device_range()
+ * call on its own pfns, unpopulated indexes come back as 0; a range that
+ * leaves the pagemap is refused before any page is touched.
  */
-static void migrate_device_range_by_offset(void)
+static void migrate_device_range_by_index(void)
 {
 	unsigned long first = 5, n = 3 * GRANULE - 10, i, *src;
 	struct devpriv_pagemap dpgmap;
@@ -843,7 +858,7 @@ static void migrate_device_range_by_offset(void)
 	T_ASSERT(src);
 	memset(src, 0xff, n * sizeof(*src));
 	shim_migrate_device_range_calls = 0;
-	T_EQ(devpriv_migrate_device_range(src, dpgmap.base + first, n), 0);
+	T_EQ(devpriv_migrate_device_range(&dpgmap, src, first, n), 0);
 	T_EQ(shim_migrate_device_range_calls, 2);
 	for (i = 0; i < n; i++) {
 		struct page *page = devpriv_index_to_page(&dpgmap, first + i);
@@ -853,6 +868,18 @@ static void migrate_device_range_by_offset(void)
 		else
 			T_EQ(src[i], 0);
 	}
+	T_NO_WARN();
+	shim_migrate_device_range_calls = 0;
+	T_EQ(devpriv_migrate_device_range(&dpgmap, src, 3 * GRANULE, 1), -EINVAL);
+	T_WARNS(1, "outside its pagemap");
+	T_EQ(devpriv_migrate_device_range(&dpgmap, src, 1, 3 * GRANULE), -EINVAL);
+	T_WARNS(1, "outside its pagemap");
+	T_EQ(devpriv_migrate_device_range(&dpgmap, src, ULONG_MAX, 2), -EINVAL);
+	T_WARNS(1, "outside its pagemap");
+	T_EQ(shim_migrate_device_range_calls, 0);
+	/* to the pagemap's last page */
+	T_EQ(devpriv_migrate_device_range(&dpgmap, src, 3 * GRANULE - n, n), 0);
+	T_EQ(shim_migrate_device_range_calls, 2);
 	free(src);
 	devpriv_memunmap_pagemap(&dpgmap);
 	devpriv_global_space_fini();
@@ -911,7 +938,7 @@ static const struct unit_test pagemap_tests[] = {
 	UNIT_TEST(max_order_space),
 	UNIT_TEST(huge_chunk_table),
 	UNIT_TEST(global_api),
-	UNIT_TEST(migrate_device_range_by_offset),
+	UNIT_TEST(migrate_device_range_by_index),
 	UNIT_TEST(devm_api),
 };
 
