@@ -749,6 +749,8 @@ static int mir_hmm_walk(struct mir_file *mf, struct hmm_range *range,
 	}
 }
 
+static int mir_unshare(struct mir_file *mf, unsigned long addr);
+
 /*
  * Fault [start, end) into the device page table, for writing if @write;
  * @unlocked: without holding the mmap lock across the fault (see
@@ -765,12 +767,12 @@ static int mir_fault(struct mir_file *mf, unsigned long start,
 		/* the device reaches its own memory without migrating it */
 		.dev_private_owner = mf->md,
 	};
-	unsigned long addr, i;
+	unsigned long addr, i, shared = 0;
 	int ret = 0;
 
 	if (!mmget_not_zero(mf->notifier.mm))
 		return -EFAULT;
-	for (addr = start; addr < end && !ret; addr = range.end) {
+	for (addr = start; addr < end && !ret && !shared; addr = range.end) {
 		range.start = addr;
 		range.end = min(end, addr + (MIR_BATCH << PAGE_SHIFT));
 		ret = mir_hmm_walk(mf, &range, unlocked);
@@ -782,6 +784,16 @@ static int mir_fault(struct mir_file *mf, unsigned long start,
 				ret = -EFAULT;
 				break;
 			}
+			/*
+			 * hmm_range_fault() hands back this device's own pages
+			 * as they are, without breaking copy-on-write: one
+			 * shared read-only since a fork stays read-only however
+			 * often the write fault is retried.
+			 */
+			if (write && !(pfns[i] & HMM_PFN_WRITE)) {
+				shared = addr + (i << PAGE_SHIFT);
+				break;
+			}
 			ret = mir_pt_set(mf, addr + (i << PAGE_SHIFT),
 					 devpriv_hmm_pfn_to_page(pfns[i]),
 					 pfns[i] & HMM_PFN_WRITE ?
@@ -790,6 +802,8 @@ static int mir_fault(struct mir_file *mf, unsigned long start,
 		mutex_unlock(&mf->lock);
 	}
 	mmput(mf->notifier.mm);
+	if (shared && !ret)
+		ret = mir_unshare(mf, shared);
 	return ret;
 }
 
@@ -1070,6 +1084,24 @@ static int mir_migrate_to_system(struct mir_file *mf,
 			  false, &moved);
 	atomic_long_add(moved, &mf->md->nr_to_system);
 	cmd->cpages = moved;
+	return ret;
+}
+
+/*
+ * A page of this device that the CPU maps read-only (copy-on-write since a
+ * fork) goes back to system memory, where the next write fault breaks the
+ * sharing as for any anonymous page.  Without progress the caller would
+ * fault for ever: then -EBUSY.
+ */
+static int mir_unshare(struct mir_file *mf, unsigned long addr)
+{
+	unsigned long moved = 0;
+	int ret;
+
+	ret = mir_migrate(mf, addr, addr + PAGE_SIZE, false, &moved);
+	atomic_long_add(moved, &mf->md->nr_to_system);
+	if (!ret && !moved)
+		ret = -EBUSY;
 	return ret;
 }
 
