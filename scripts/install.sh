@@ -68,6 +68,9 @@ install_module() {
 		die "no kernel build tree at $kdir (set KDIR)"
 	release=$(cat "$kdir/include/config/kernel.release")
 	work=$root/build/install/$release
+	# The top Makefile exports ARCH even when unset; empty, kbuild would
+	# look for arch//Makefile instead of taking the host's.
+	[ -n "${ARCH:-}" ] || unset ARCH
 	rm -rf "$work"
 	mkdir -p "$work"
 	cp -a "$srcdir/." "$work/"
