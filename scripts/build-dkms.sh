@@ -24,6 +24,8 @@
 #    module) and devpriv.ko's probe results; then dkms remove --all, which
 #    must leave nothing of either in the trees.
 #
+# The outputs are reused while the package, the consumer's sources, this
+# script and the test kernel stay the same ($DEVPRIV_OUT/dkms/.complete).
 # Other architectures have no dkms scenario: nothing to do.
 set -euo pipefail
 
@@ -60,6 +62,18 @@ if [ ! -f "$deb" ] || [ -n "$(find VERSION LICENSE include packaging libdevpriv 
 	scripts/build-deb.sh
 fi
 flock -u 9
+
+# Up to date when the package, the consumer's inputs, this script and the
+# test kernel are those of the last complete run: a warm make check reuses
+# its modules, as it reuses the other builds.
+stamp=$(cat "$deb" tests/dkms/consumer/* examples/hello/hello.c \
+	examples/hello/hello_uapi.h examples/hello/hello-user.c \
+	examples/dmirror/dmirror.c "$0" "$KBUILD/.devpriv-stamp" |
+	sha256sum | cut -c1-16)
+if [ "$(cat "$out/.complete" 2>/dev/null)" = "$stamp" ]; then
+	log "$KVER: up to date (${out#"$DEVPRIV_ROOT"/})"
+	exit 0
+fi
 
 # --- 2. the throw-away root --------------------------------------------------
 rm -rf "$out"
@@ -124,4 +138,5 @@ left=$(find "$root/var/lib/dkms" "$root/lib/modules" -mindepth 1 \
 	\( -name '*.ko' -o -name Module.symvers -o -name 'devpriv*' -o -name 'libdevpriv*' \) | head -n 5)
 [ -z "$left" ] || die "dkms remove --all left: $left"
 
+echo "$stamp" >"$out/.complete"
 log "$KVER: devpriv.ko and devpriv-examples $version built by DKMS for $release from the package in $(($(date +%s) - t0)) s (${out#"$DEVPRIV_ROOT"/})"
