@@ -16,13 +16,13 @@
 # 3. dkms add, build, install (as root only) of both for the test
 #    kernel's release against its build tree (--kernelsourcedir $KBUILD),
 #    every DKMS tree (--sourcetree, --dkmstree, --installtree) inside that
-#    root and no depmod: nothing outside it is written.  libdevpriv's build runs the
-#    conftest probes against that kernel; the consumer finds the library
-#    through DKMS's trees.
-# 4. The installed (or, without root, built) modules are copied to $DEVPRIV_OUT/dkms/ with the
-#    static hello-user programs (the embedded driver's copy names its
-#    module) and devpriv.ko's probe results; then dkms remove --all, which
-#    must leave nothing of either in the trees.
+#    root and no depmod: nothing outside it is written.  libdevpriv's
+#    build runs the conftest probes against that kernel; the consumer
+#    finds the library through DKMS's trees.
+# 4. The installed (without root: the built) modules are copied to
+#    $DEVPRIV_OUT/dkms/ with the static hello-user programs (the embedded
+#    driver's copy names its module) and devpriv.ko's probe results; then
+#    dkms remove --all, which must leave nothing of either in the trees.
 #
 # The outputs are reused while the package, the consumer's sources, this
 # script and the test kernel stay the same ($DEVPRIV_OUT/dkms/.complete).
