@@ -33,7 +33,8 @@ export SCENARIOS
 
 .PHONY: all help deps kernel modules stock vm-artifacts \
 	check check-static check-unit check-vm check-cocci \
-	soak bench bench-smoke demo clean distclean env
+	soak bench bench-smoke demo clean distclean env \
+	install install-src install-module deb
 
 all: modules
 
@@ -60,6 +61,12 @@ help:
 	@echo "  bench-smoke   the benchmark pipeline with tiny sizes, on the test kernel"
 	@echo "  demo          boot libdevpriv + the hello example and print a report"
 	@echo "  env           print the build environment"
+	@echo "  install       install-src, then install-module (DESTDIR=, PREFIX=/usr)"
+	@echo "  install-src   sources, headers, Kbuild fragment, dkms.conf in"
+	@echo "                \$$PREFIX/src/libdevpriv-<version> (scripts/install.sh)"
+	@echo "  install-module  devpriv.ko for KDIR (default the running kernel's build tree)"
+	@echo "                and its Module.symvers in \$$PREFIX/lib/libdevpriv-<version>/<release>"
+	@echo "  deb           the libdevpriv-dkms Debian package, linted, in build/deb"
 	@echo "parameters: KVER=6.1|6.12|7.3 (default 6.1), ARCH=x86_64|arm64 (default x86_64),"
 	@echo "  KERNELS=\"6.1 6.12 7.3 6.1/arm64\" (make check), SCENARIOS=\"a b\" (check-vm),"
 	@echo "  DURATION=SECONDS, OPS=N, SEED=S (soak)"
@@ -122,6 +129,18 @@ bench-smoke: modules stock
 
 demo: deps
 	@scripts/demo.sh
+
+# Installation for drivers built outside this tree (scripts/install.sh).
+install: install-src install-module
+
+install-src:
+	@scripts/install.sh src
+
+install-module: install-src
+	@scripts/install.sh module
+
+deb:
+	@scripts/build-deb.sh
 
 clean:
 	@if [ -f tests/unit/Makefile ]; then \

@@ -1,13 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# conftest.sh CC KERNEL-CFLAGS... > devpriv-conftest.h
+# [DEVPRIV_VERSION=X.Y.Z] conftest.sh CC KERNEL-CFLAGS... > devpriv-conftest.h
 #
 # One compile probe per kernel feature libdevpriv or its users touch.  Each
 # probe compiles a few lines against the kernel being built for, with that
 # kernel's own flags, and defines one capability macro; the code tests the
 # macro, never a version number (distributions backport).  Probes run in
-# parallel; the header lists them in a fixed order.
+# parallel; the header lists them in a fixed order.  With DEVPRIV_VERSION
+# (libdevpriv/devpriv.mk passes the VERSION file) the header also names
+# the library's version, which drivers built against an installed copy test.
 
 set -eu
 cc=$1
@@ -201,6 +203,17 @@ wait
 	echo "#ifndef _DEVPRIV_CONFTEST_H"
 	echo "#define _DEVPRIV_CONFTEST_H"
 	echo
+	if [ -n "${DEVPRIV_VERSION:-}" ]; then
+		# X.Y.Z, and as one number like LINUX_VERSION_CODE
+		major=${DEVPRIV_VERSION%%.*}
+		rest=${DEVPRIV_VERSION#*.}
+		minor=${rest%%.*}
+		patch=${rest#*.}
+		echo "/* libdevpriv $DEVPRIV_VERSION, built with these probe results */"
+		echo "#define DEVPRIV_VERSION \"$DEVPRIV_VERSION\""
+		echo "#define DEVPRIV_VERSION_CODE $(((major << 16) + (minor << 8) + patch))"
+		echo
+	fi
 	for name in $names; do
 		cat "$tmp/$name.h"
 	done

@@ -10,8 +10,9 @@
 #
 # It adds the public headers to the include path and generates
 # $(obj)/generated/devpriv-conftest.h, the capability macros of the kernel
-# being built for (conftest.sh), before any of the module's objects.  It
-# may be included once per module of a directory.
+# being built for (conftest.sh) and the library's version (DEVPRIV_VERSION,
+# DEVPRIV_VERSION_CODE; the VERSION file), before any of the module's
+# objects.  It may be included once per module of a directory.
 
 devpriv-dir := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))..)
 devpriv-module := $(basename $(lastword $(obj-m)))
@@ -22,7 +23,10 @@ devpriv-conftest-rule := y
 
 ccflags-y += -I$(devpriv-dir)/include -I$(obj)/generated
 
-filechk_devpriv_conftest = $(CONFIG_SHELL) $(devpriv-dir)/libdevpriv/conftest.sh \
+devpriv-version := $(shell cat $(devpriv-dir)/VERSION)
+
+filechk_devpriv_conftest = DEVPRIV_VERSION=$(devpriv-version) \
+	$(CONFIG_SHELL) $(devpriv-dir)/libdevpriv/conftest.sh \
 	$(CC) $(NOSTDINC_FLAGS) $(LINUXINCLUDE) \
 	-include $(srctree)/include/linux/compiler_types.h \
 	$(KBUILD_CPPFLAGS) $(KBUILD_CFLAGS) $(KBUILD_CFLAGS_MODULE) -DMODULE \

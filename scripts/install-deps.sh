@@ -43,6 +43,9 @@ PACKAGES=(
 	liburcu-dev
 	# scripts, reports, benchmarks (file: the VM runner checks ELF types)
 	python3 perl gnuplot-nox file
+	# make deb and the dkms scenario: the Debian package, linted, and
+	# DKMS building from it (scripts/build-deb.sh, scripts/build-dkms.sh)
+	dkms debhelper dh-dkms lintian
 )
 # ARCH=arm64: cross gcc + binutils, static guest programs, the emulator
 PACKAGES_arm64=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm)
