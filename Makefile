@@ -34,7 +34,7 @@ export SCENARIOS
 .PHONY: all help deps kernel modules stock vm-artifacts \
 	check check-static check-unit check-vm check-cocci \
 	soak bench bench-smoke demo clean distclean env \
-	install install-src install-module deb
+	install install-src install-module deb dkms-artifacts
 
 all: modules
 
@@ -88,10 +88,13 @@ modules: kernel
 stock: kernel
 	@scripts/build-stock.sh
 
-# Further artefacts that scenarios need are added by fragments mk/*.mk,
-# each a rule like "vm-artifacts: my-artefact" plus the rule for it.
-vm-artifacts: modules stock
+vm-artifacts: modules stock dkms-artifacts
 	@tests/vm/mkinitramfs.sh >/dev/null
+
+# The dkms scenario's artefacts: the Debian package, DKMS builds of
+# devpriv.ko and of the example consumer.
+dkms-artifacts: kernel
+	@scripts/build-dkms.sh
 
 check: deps
 	@scripts/check.sh all
@@ -150,5 +153,3 @@ clean:
 
 distclean: clean
 	rm -rf $(KBUILD)
-
--include $(sort $(wildcard mk/*.mk))

@@ -8,11 +8,11 @@
 #
 # The package's source is staged in build/deb/libdevpriv-<version>/: what
 # "scripts/install.sh src" installs from (VERSION, libdevpriv/ without its
-# tests, include/, packaging/) and debian/ from packaging/debian/, with a
+# tests, include/, scripts/packaging/) and debian/ from scripts/packaging/debian/, with a
 # changelog written here from VERSION and the last commit, so that nothing
 # the package build writes lands in the repository.  lintian fails the
 # build on an error or warning and shows every other tag; the tags
-# packaging/debian/libdevpriv-dkms.lintian-overrides accepts say why there.
+# scripts/packaging/debian/libdevpriv-dkms.lintian-overrides accepts say why there.
 # Prints "deb: build/deb/<file>" and exits 0 when both succeed.
 set -euo pipefail
 
@@ -33,11 +33,11 @@ src=$out/libdevpriv-$version
 rm -rf "$out"
 mkdir -p "$src/libdevpriv" "$src/scripts"
 
-cp -a VERSION LICENSE include packaging "$src/"
-cp -a scripts/install.sh "$src/scripts/"
+cp -a VERSION LICENSE include "$src/"
+cp -a scripts/install.sh scripts/packaging "$src/scripts/"
 cp -a libdevpriv/Kbuild libdevpriv/*.mk libdevpriv/*.[ch] libdevpriv/conftest.sh \
 	"$src/libdevpriv/"
-cp -a packaging/debian "$src/debian"
+cp -a scripts/packaging/debian "$src/debian"
 
 # dpkg-parsechangelog wants RFC 5322 dates; the commit's keeps the
 # package reproducible.

@@ -57,7 +57,7 @@ deb=build/deb/libdevpriv-dkms_${version}-1_all.deb
 mkdir -p build
 exec 9>build/.deb.lock
 flock 9
-if [ ! -f "$deb" ] || [ -n "$(find VERSION LICENSE include packaging libdevpriv \
+if [ ! -f "$deb" ] || [ -n "$(find VERSION LICENSE include scripts/packaging libdevpriv \
 	scripts/install.sh scripts/build-deb.sh -newer "$deb" -print -quit)" ]; then
 	scripts/build-deb.sh
 fi

@@ -41,10 +41,10 @@ srcdir=$DESTDIR$PREFIX/src/libdevpriv-$version
 install_src() {
 	install -d "$srcdir/libdevpriv" "$srcdir/include/devpriv" \
 		"$DESTDIR$PREFIX/share/libdevpriv"
-	install -m644 "$root/VERSION" "$root/packaging/Kbuild" \
-		"$root/packaging/libdevpriv.mk" "$srcdir/"
-	install -m755 "$root/packaging/dkms-post-build" "$srcdir/"
-	sed "s/#MODULE_VERSION#/$version/" "$root/packaging/dkms.conf" >"$srcdir/dkms.conf"
+	install -m644 "$root/VERSION" "$root/scripts/packaging/Kbuild" \
+		"$root/scripts/packaging/libdevpriv.mk" "$srcdir/"
+	install -m755 "$root/scripts/packaging/dkms-post-build" "$srcdir/"
+	sed "s/#MODULE_VERSION#/$version/" "$root/scripts/packaging/dkms.conf" >"$srcdir/dkms.conf"
 	chmod 644 "$srcdir/dkms.conf"
 	install -m644 "$root"/libdevpriv/{Kbuild,devpriv.mk,embed.mk} \
 		"$root"/libdevpriv/*.[ch] "$srcdir/libdevpriv/"
