@@ -277,32 +277,11 @@ static long present_pages(const void *addr, unsigned long npages)
 
 /*
  * Pages of [addr, +npages) resident in the memory of the device behind
- * @fd (device-private, local), or -errno.
+ * @fd (device-private, local) -- with @readonly, only those the CPU maps
+ * read-only (shared copy-on-write since a fork) -- or -errno.
  */
-static long resident_pages(int fd, void *addr, unsigned long npages)
-{
-	struct hmm_dmirror_cmd cmd;
-	unsigned char *snap;
-	unsigned long i;
-	long n = 0;
-	int ret;
-
-	snap = malloc(npages);
-	if (!snap)
-		return -ENOMEM;
-	ret = dmirror(fd, HMM_DMIRROR_SNAPSHOT, addr, npages, snap, &cmd);
-	for (i = 0; !ret && i < npages; i++)
-		n += (snap[i] & PROT_LOCATION) ==
-		     HMM_DMIRROR_PROT_DEV_PRIVATE_LOCAL;
-	free(snap);
-	return ret ? ret : n;
-}
-
-/*
- * Pages of [addr, +npages) resident in the memory of the device behind
- * @fd but mapped read-only (shared copy-on-write since a fork), or -errno.
- */
-static long readonly_resident_pages(int fd, void *addr, unsigned long npages)
+static long count_resident(int fd, void *addr, unsigned long npages,
+			   int readonly)
 {
 	struct hmm_dmirror_cmd cmd;
 	unsigned char *snap;
@@ -317,9 +296,19 @@ static long readonly_resident_pages(int fd, void *addr, unsigned long npages)
 	for (i = 0; !ret && i < npages; i++)
 		n += (snap[i] & PROT_LOCATION) ==
 		     HMM_DMIRROR_PROT_DEV_PRIVATE_LOCAL &&
-		     !(snap[i] & HMM_DMIRROR_PROT_WRITE);
+		     !(readonly && (snap[i] & HMM_DMIRROR_PROT_WRITE));
 	free(snap);
 	return ret ? ret : n;
+}
+
+static long resident_pages(int fd, void *addr, unsigned long npages)
+{
+	return count_resident(fd, addr, npages, 0);
+}
+
+static long readonly_resident_pages(int fd, void *addr, unsigned long npages)
+{
+	return count_resident(fd, addr, npages, 1);
 }
 
 static void *map_pages(unsigned long npages)
