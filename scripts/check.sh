@@ -45,6 +45,14 @@ MAKE=${MAKE:-make}
 # Sub-makes print no "Entering directory" noise.
 mk() { "$MAKE" --no-print-directory "$@"; }
 
+# Paths that name a source version (KSRC, KBUILD, ...) are derived from
+# what the cache holds: derive them again once a stage may have fetched the
+# source, or a fresh machine goes on with the "not-fetched" placeholders.
+refresh_env() {
+	# shellcheck source=scripts/env.sh
+	source "$DEVPRIV_ROOT/scripts/env.sh"
+}
+
 KERNELS=${KERNELS:-$DEVPRIV_KERNELS $DEVPRIV_DEFAULT_KVER/arm64}
 STAGE_RE='^(check-static@[0-9.]+|check-unit|check-cocci@[0-9.]+|check-vm@[0-9.]+[/a-z0-9_]*|bench-smoke): ([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?$'
 
@@ -171,6 +179,7 @@ stage_static() {
 		echo "check-static@$KVER: 0 passed, 1 failed"
 		return 1
 	fi
+	refresh_env
 
 	if [ ${#files[@]} -eq 0 ]; then
 		echo "check-static@$KVER: no project sources yet: checkpatch, kernel-doc, sparse and W=1 have nothing to check"
@@ -266,6 +275,7 @@ stage_unit() {
 		echo "check-unit: 0 passed, 1 failed"
 		return 1
 	fi
+	refresh_env
 	mk -C tests/unit check >"$log" 2>&1 || rc=$?
 	# make's own "*** [...] Error 1" would follow the stage line.
 	grep -vE '^make(\[[0-9]+\])?: \*\*\* ' "$log" || true
@@ -312,6 +322,7 @@ stage_vm() {
 		echo "check-vm@$tag: make vm-artifacts failed ($logs/vm-artifacts.log)"
 		n=$((n + 1))
 	fi
+	refresh_env
 
 	# Scenarios run DEVPRIV_VM_JOBS at a time (default 2): a TCG guest
 	# mostly keeps one host CPU busy, so two share a 2-core machine at
