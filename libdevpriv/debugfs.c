@@ -10,6 +10,9 @@
  * copy has no init or exit of its own.  It holds:
  *
  * - ``bounds``: where the phys backend may place windows;
+ * - ``space``: the instance's offset space: granules allocated, the
+ *   high-water mark, and the memory of its offset table (8 bytes per 2 MiB
+ *   granule up to the high-water mark, with the retired tables);
  * - ``inject_fault``: write "<site> <n>" to make the n-th next pass through
  *   <site> fail once (n defaults to 1); read it for the sites, the pending
  *   countdowns and how many failures were injected.  The kernel's
@@ -34,7 +37,6 @@ static const char * const devpriv_fault_names[DEVPRIV_FAULT_NR] = {
 	[DEVPRIV_FAULT_CHUNK_TABLE] = "chunk_table",
 	[DEVPRIV_FAULT_SPACE] = "space",
 	[DEVPRIV_FAULT_CHUNK_ALLOC] = "chunk_alloc",
-	[DEVPRIV_FAULT_SPACE_INSERT] = "space_insert",
 	[DEVPRIV_FAULT_WINDOW_ALLOC] = "window_alloc",
 	[DEVPRIV_FAULT_PLACE] = "place",
 	[DEVPRIV_FAULT_MEMREMAP] = "memremap",
@@ -118,6 +120,13 @@ static int devpriv_bounds_show(struct seq_file *m, void *unused)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(devpriv_bounds);
+
+static int devpriv_space_file_show(struct seq_file *m, void *unused)
+{
+	devpriv_space_show(m, devpriv_global_space());
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(devpriv_space_file);
 
 /* struct pages of a chunk: the backend maps whole granules */
 static unsigned long devpriv_chunk_page_bytes(struct devpriv_chunk *chunk)
@@ -221,6 +230,8 @@ void devpriv_debugfs_add(struct devpriv_pagemap *dpgmap)
 				    NULL, &devpriv_inject_fops);
 		debugfs_create_file("bounds", 0400, devpriv_debugfs_dir, NULL,
 				    &devpriv_bounds_fops);
+		debugfs_create_file("space", 0400, devpriv_debugfs_dir, NULL,
+				    &devpriv_space_file_fops);
 	}
 	snprintf(name, sizeof(name), "pagemap%u", devpriv_debugfs_next_id++);
 	dpgmap->debugfs = debugfs_create_dir(name, devpriv_debugfs_dir);

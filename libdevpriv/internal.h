@@ -53,25 +53,40 @@ static inline struct dev_pagemap *devpriv_get_dev_pagemap(unsigned long pfn)
 #endif
 }
 
-/* A space can hold at most 1 << DEVPRIV_SPACE_MAX_ORDER granules. */
-#define DEVPRIV_SPACE_MAX_ORDER	(BITS_PER_LONG - DEVPRIV_GRANULE_ORDER - 1)
+/*
+ * A space can hold at most 1 << DEVPRIV_SPACE_MAX_ORDER granules: 32 TiB of
+ * device memory per libdevpriv instance.  The ceiling of the flat offset
+ * table, which would take 128 MiB there; a table grows only as far as
+ * allocation reaches, and allocation takes the lowest offsets first.
+ */
+#define DEVPRIV_SPACE_MAX_ORDER	24
 
 /**
  * struct devpriv_space - a device-private offset space
- * @chunks: granule number -> populated chunk, one multi-index entry per
- *	chunk.  Readers use RCU (xa_load); writers hold the xarray lock.
+ * @table: where the space's current &struct devpriv_offset_table is
+ *	published: &devpriv_offsets for the global space, @own_table for
+ *	others.  Replaced under @lock, read with READ_ONCE().
+ * @own_table: the table of a space other than the global one
  * @free: buddy free lists: @free[k] maps (first granule >> k) of each free,
  *	naturally aligned block of 1 << k granules to a value entry.
- * @lock: serialises allocation and freeing of granules
+ * @lock: serialises allocation and freeing of granules and every write to
+ *	the offset table
  * @order: the space has 1 << @order granules; 0 until set up
  * @nr_allocated: granules currently allocated
+ * @nr_chunks: chunks in the offset table
+ * @high_water: one past the highest granule ever allocated
+ * @table_bytes: memory of the current and the retired offset tables
  */
 struct devpriv_space {
-	struct xarray chunks;
+	struct devpriv_offset_table **table;
+	struct devpriv_offset_table *own_table;
 	struct xarray free[DEVPRIV_SPACE_MAX_ORDER + 1];
-	struct mutex lock;		/* the allocator, see above */
+	struct mutex lock;		/* the allocator and the table */
 	unsigned int order;
 	unsigned long nr_allocated;
+	unsigned long nr_chunks;
+	unsigned long high_water;
+	unsigned long table_bytes;
 };
 
 void devpriv_space_init(struct devpriv_space *space, unsigned int order);
@@ -90,6 +105,7 @@ bool devpriv_space_check(struct devpriv_space *space);
 unsigned int devpriv_space_default_order(void);
 struct devpriv_space *devpriv_global_space(void);
 void devpriv_global_space_fini(void);
+void devpriv_space_show(struct seq_file *m, struct devpriv_space *space);
 bool devpriv_encode_check(void);
 
 /**
@@ -148,9 +164,9 @@ void devpriv_phys_show_bounds(struct seq_file *m);
 /**
  * enum devpriv_fault_site - places where a failure can be forced
  * @DEVPRIV_FAULT_CHUNK_TABLE: allocation of a pagemap's chunk table
- * @DEVPRIV_FAULT_SPACE: allocation of a pagemap's offsets
+ * @DEVPRIV_FAULT_SPACE: allocation of a pagemap's offsets (and of the
+ *	larger offset table they may need)
  * @DEVPRIV_FAULT_CHUNK_ALLOC: allocation of a chunk
- * @DEVPRIV_FAULT_SPACE_INSERT: insertion of a chunk into the space
  * @DEVPRIV_FAULT_WINDOW_ALLOC: phys: allocation of a window
  * @DEVPRIV_FAULT_PLACE: phys: placement of a window
  * @DEVPRIV_FAULT_MEMREMAP: phys: memremap_pages()
@@ -164,7 +180,6 @@ enum devpriv_fault_site {
 	DEVPRIV_FAULT_CHUNK_TABLE,
 	DEVPRIV_FAULT_SPACE,
 	DEVPRIV_FAULT_CHUNK_ALLOC,
-	DEVPRIV_FAULT_SPACE_INSERT,
 	DEVPRIV_FAULT_WINDOW_ALLOC,
 	DEVPRIV_FAULT_PLACE,
 	DEVPRIV_FAULT_MEMREMAP,

@@ -20,14 +20,16 @@
  * Locking: @dpgmap->lock serialises population of one pagemap and the
  * start of its teardown (devpriv_pagemap_kill()); it is never held across
  * eviction, a callback into the driver or a wait for page references.
- * Translation takes no lock: the chunk table is read with acquire loads,
- * and chunks are freed only after an RCU grace period.
+ * Translation takes no lock: the chunk table and its biased index slots
+ * are read with acquire (or address-dependent) loads, and chunks are freed
+ * only after an RCU grace period.
  */
 
 #include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/lockdep.h>
 #include <linux/ktime.h>
+#include <linux/log2.h>
 #include <linux/memremap.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -40,46 +42,6 @@
 #include "internal.h"
 
 atomic_t devpriv_nr_warnings;
-
-static struct devpriv_space devpriv_space;
-static bool devpriv_space_ready;
-static DEFINE_MUTEX(devpriv_space_setup_lock);
-
-/**
- * devpriv_global_space() - the offset space of this libdevpriv instance
- *
- * Set up on first use, so that a driver embedding the library needs no
- * init call.
- *
- * Context: process context.
- * Return: the space.
- */
-struct devpriv_space *devpriv_global_space(void)
-{
-	/* pairs with the release below */
-	if (likely(smp_load_acquire(&devpriv_space_ready)))
-		return &devpriv_space;
-	mutex_lock(&devpriv_space_setup_lock);
-	if (!devpriv_space_ready) {
-		devpriv_space_init(&devpriv_space, devpriv_space_default_order());
-		/* lockless readers see an initialised space once ready */
-		smp_store_release(&devpriv_space_ready, true);
-	}
-	mutex_unlock(&devpriv_space_setup_lock);
-	return &devpriv_space;
-}
-
-/**
- * devpriv_global_space_fini() - tear down the global space at module exit
- *
- * Context: process context; no pagemap may be registered.
- */
-void devpriv_global_space_fini(void)
-{
-	if (devpriv_space_ready)
-		devpriv_space_fini(&devpriv_space);
-	devpriv_space_ready = false;
-}
 
 /* Core mm calls these with the page's pgmap pointing into one of our chunks. */
 static struct devpriv_pagemap *devpriv_pgmap_owner(struct dev_pagemap *pgmap)
@@ -208,28 +170,6 @@ struct page *devpriv_bad_index(const struct devpriv_pagemap *dpgmap,
 EXPORT_SYMBOL_DEVPRIV(devpriv_bad_index);
 
 /**
- * devpriv_offset_to_page() - page of a device-private offset
- * @offset: a device-private offset of this libdevpriv instance
- *
- * Context: any context.  The result stays valid while its pagemap is
- * registered.
- * Return: the page; NULL if no populated chunk holds @offset, with a
- * one-time warning if @offset lies outside the space altogether.
- */
-struct page *devpriv_offset_to_page(unsigned long offset)
-{
-	/* pairs with the release in devpriv_global_space() */
-	if (!smp_load_acquire(&devpriv_space_ready))
-		return NULL;
-	if (DEVPRIV_WARN_ONCE(devpriv_offset_granule(offset) >> devpriv_space.order,
-			      "devpriv: offset %#lx outside the device-private space\n",
-			      offset))
-		return NULL;
-	return devpriv_space_offset_to_page(&devpriv_space, offset);
-}
-EXPORT_SYMBOL_DEVPRIV(devpriv_offset_to_page);
-
-/**
  * devpriv_migrate_device_range() - collect device pages of a pagemap for eviction
  * @dpgmap: a registered pagemap
  * @src_pfns: output: a migrate pfn per page, as migrate_device_range()
@@ -286,6 +226,25 @@ EXPORT_SYMBOL_DEVPRIV(devpriv_migrate_device_range);
 static unsigned long devpriv_chunk_pages(struct devpriv_pagemap *dpgmap)
 {
 	return 1UL << dpgmap->chunk_order;
+}
+
+/* The address @pages would have if its first page were number 0. */
+static unsigned long devpriv_page_bias(struct page *pages, unsigned long first)
+{
+	return (unsigned long)pages - first * sizeof(struct page);
+}
+
+/*
+ * A chunk, zeroed and naturally aligned: kmalloc() aligns power-of-two
+ * sizes to themselves, so that the lookup fields after pgmap share
+ * pgmap.ops's cache line (see struct devpriv_chunk).
+ */
+static struct devpriv_chunk *devpriv_chunk_alloc(void)
+{
+	static_assert(offsetof(struct devpriv_chunk, pgmap.ops) % L1_CACHE_BYTES == 0);
+
+	return kzalloc(roundup_pow_of_two(sizeof(struct devpriv_chunk)),
+		       GFP_KERNEL);
 }
 
 /*
@@ -384,7 +343,7 @@ static int devpriv_chunk_populate(struct devpriv_pagemap *dpgmap,
 	lockdep_assert_held(&dpgmap->lock);
 	if (devpriv_fault(DEVPRIV_FAULT_CHUNK_ALLOC))
 		return -ENOMEM;
-	chunk = devpriv_kzalloc_obj(*chunk, GFP_KERNEL);
+	chunk = devpriv_chunk_alloc();
 	if (!chunk)
 		return -ENOMEM;
 	chunk->dpgmap = dpgmap;
@@ -400,16 +359,19 @@ static int devpriv_chunk_populate(struct devpriv_pagemap *dpgmap,
 	err = dpgmap->backend->populate(chunk, dpgmap->nid);
 	if (err)
 		goto err_free;
-	if (devpriv_fault(DEVPRIV_FAULT_SPACE_INSERT))
-		err = -ENOMEM;
-	else
-		err = devpriv_space_insert(dpgmap->space, chunk,
-					   dpgmap->chunk_order);
+	chunk->index_bias = devpriv_page_bias(chunk->pages, chunk->first_index);
+	chunk->offset_bias = devpriv_page_bias(chunk->pages, chunk->offset);
+	err = devpriv_space_insert(dpgmap->space, chunk, dpgmap->chunk_order);
 	if (err)
 		goto err_depopulate;
 
-	/* publish: pairs with the acquire in devpriv_index_to_page() */
+	/*
+	 * publish: pairs with the acquire in devpriv_migrate_device_range()
+	 * and the address-dependent load in devpriv_index_to_page()
+	 */
 	smp_store_release(&dpgmap->chunks[c], chunk);
+	/* publish, for devpriv_index_to_page(), as above */
+	smp_store_release(&dpgmap->index_slots[c], chunk->index_bias);
 	dpgmap->nr_populated++;
 	return 0;
 
@@ -499,6 +461,7 @@ static void devpriv_depopulate_all(struct devpriv_pagemap *dpgmap)
 
 		if (!chunk)
 			continue;
+		WRITE_ONCE(dpgmap->index_slots[c], 0);
 		WRITE_ONCE(dpgmap->chunks[c], NULL);
 		backend->depopulate(chunk);
 		kfree(chunk);
@@ -512,6 +475,9 @@ static void devpriv_depopulate_all(struct devpriv_pagemap *dpgmap)
  */
 static void devpriv_pagemap_clear(struct devpriv_pagemap *dpgmap)
 {
+	WRITE_ONCE(dpgmap->lookup_pages, 0);
+	dpgmap->index_slots = NULL;
+	/* one allocation: the chunk pointers, then the index slots */
 	kvfree(dpgmap->chunks);
 	dpgmap->chunks = NULL;
 	dpgmap->nr_chunks = 0;
@@ -558,12 +524,15 @@ int __devpriv_memremap_pagemap(struct devpriv_pagemap *dpgmap, int nid,
 		dpgmap->lock_ready = true;
 	}
 	dpgmap->chunks = devpriv_fault(DEVPRIV_FAULT_CHUNK_TABLE) ? NULL :
-			 kvcalloc(dpgmap->nr_chunks, sizeof(*dpgmap->chunks),
+			 kvcalloc(dpgmap->nr_chunks, sizeof(*dpgmap->chunks) +
+				  sizeof(*dpgmap->index_slots),
 				  GFP_KERNEL | __GFP_NOWARN);
 	if (!dpgmap->chunks) {
 		err = -ENOMEM;
 		goto err_chunks;
 	}
+	dpgmap->index_slots = (unsigned long *)(dpgmap->chunks + dpgmap->nr_chunks);
+	dpgmap->index_shift = dpgmap->chunk_order;
 
 	if (devpriv_fault(DEVPRIV_FAULT_SPACE))
 		err = -ENOMEM;
@@ -594,6 +563,8 @@ int __devpriv_memremap_pagemap(struct devpriv_pagemap *dpgmap, int nid,
 		if (err)
 			goto err_space;
 	}
+	/* index lookups from here: the slots are all set or zero */
+	WRITE_ONCE(dpgmap->lookup_pages, dpgmap->nr_pages);
 	dpgmap->init_ns = ktime_get_ns() - start;
 	devpriv_debugfs_add(dpgmap);
 	return 0;

@@ -21,10 +21,13 @@
  * - *chunk*: 1 << chunk_order pages of one pagemap that are populated
  *   together and share one struct page array.
  *
- * Translation takes no lock: index -> page indexes the pagemap's chunk
- * table; page -> index goes through page->pgmap, which points into the
- * chunk; offset -> page is one RCU xarray load (a walk of a few xarray
- * levels, deeper as the space fills).  On today's kernels (the phys
+ * Translation takes no lock and has the shape of pfn_to_page(): offset ->
+ * page is a load of the space's flat offset table, a load of the granule's
+ * slot and an add; index -> page the same through the pagemap's chunk
+ * table.  A slot holds a *biased* page pointer, the chunk's page array
+ * minus its first offset (or index), so no chunk is read on the way.  page
+ * -> index reads page->pgmap, which points into the chunk, and a bias
+ * beside it in the same cache line.  On today's kernels (the phys
  * backend) every *populated* chunk still takes a window of physical
  * address space; what the library saves is the space of unpopulated
  * chunks, and windows above the CPU's width where iomem has none.
@@ -33,12 +36,14 @@
 #define _DEVPRIV_DEVPRIV_H
 
 #include <linux/atomic.h>
+#include <linux/cache.h>
 #include <linux/compiler.h>
 #include <linux/memremap.h>
 #include <linux/migrate.h>
 #include <linux/hmm.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/stddef.h>
 
 #include <devpriv/compat.h>
 #include <devpriv/encode.h>
@@ -104,30 +109,76 @@ struct devpriv_pagemap_ops {
 	void (*folio_split)(struct folio *head, struct folio *tail);
 };
 
+/*
+ * The chunk fields a page -> index or page -> pagemap lookup needs sit right
+ * after its dev_pagemap, whose tail (ops, owner, nr_range, range) the same
+ * lookup reads: padding before the dev_pagemap puts pgmap.ops at the start
+ * of a cache line, and chunks are allocated naturally aligned
+ * (devpriv_chunk_alloc()), so one line holds both.
+ */
+#define DEVPRIV_CHUNK_HEAD_BYTES	(5 * sizeof(long))
+#define DEVPRIV_CHUNK_PAD						\
+	((L1_CACHE_BYTES - (DEVPRIV_CHUNK_HEAD_BYTES +			\
+			    offsetof(struct dev_pagemap, ops)) %		\
+	  L1_CACHE_BYTES) % L1_CACHE_BYTES)
+
 /**
  * struct devpriv_chunk - a populated run of pages of one pagemap
- * @dpgmap: the pagemap this chunk belongs to
  * @pages: struct pages of the chunk, @nr_pages of them, contiguous
  * @first_index: pagemap index of @pages[0]
  * @offset: device-private offset of @pages[0]
  * @nr_pages: number of pages in the chunk (the last chunk may be short)
  * @backend_data: owned by the backend that populated the chunk
+ * @pad: puts pgmap.ops at the start of a cache line (see above)
  * @pgmap: the core mm pagemap of the chunk; page->pgmap of every page in
  *	the chunk points here.  Its ops are libdevpriv's, which forward to
  *	the driver's, so a page is recognised as libdevpriv's by one pointer
  *	comparison.
+ * @dpgmap: the pagemap this chunk belongs to
+ * @index_bias: address of @pages minus @first_index struct pages: a page's
+ *	index is its distance from here
+ * @offset_bias: the same for @offset
  *
  * Read-only for drivers.
  */
 struct devpriv_chunk {
-	struct devpriv_pagemap *dpgmap;
 	struct page *pages;
 	unsigned long first_index;
 	unsigned long offset;
 	unsigned long nr_pages;
 	void *backend_data;
-	struct dev_pagemap pgmap;	/* last: ends in a flexible array */
+	u8 pad[DEVPRIV_CHUNK_PAD];
+	/* ends in a one-element union with a flexible array; nr_range is 1 */
+	struct dev_pagemap pgmap;
+	struct devpriv_pagemap *dpgmap;
+	unsigned long index_bias;
+	unsigned long offset_bias;
 };
+
+/**
+ * struct devpriv_offset_table - device-private offset -> page, flat
+ * @nr_slots: granules covered, from offset 0
+ * @retired: the table this one replaced.  Lookups read a table without a
+ *	lock or RCU section, so a replaced table stays until its space goes;
+ *	each table at least doubles the one before, so all retired tables
+ *	together are smaller than the current one.
+ * @slots: one per granule: a biased page pointer (the chunk's @pages minus
+ *	its @offset struct pages) when the granule is wholly populated;
+ *	otherwise its chunk, or NULL, tagged with %DEVPRIV_SLOT_INDIRECT, for
+ *	the out-of-line lookup, which checks the chunk's bound under RCU.
+ *
+ * Internal to libdevpriv; drivers use devpriv_offset_to_page().
+ */
+struct devpriv_offset_table {
+	unsigned long nr_slots;
+	struct devpriv_offset_table *retired;
+	unsigned long slots[];
+};
+
+#define DEVPRIV_SLOT_INDIRECT	1UL
+
+/* this instance's table: read with READ_ONCE(), never NULL */
+extern struct devpriv_offset_table *devpriv_offsets;
 
 /**
  * struct devpriv_pagemap - device-private memory of one driver instance
@@ -179,6 +230,10 @@ struct devpriv_pagemap {
 	unsigned long base;
 
 	/* private: */
+	/* devpriv_index_to_page()'s three, in one cache line */
+	unsigned long *index_slots;
+	unsigned long lookup_pages;
+	unsigned int index_shift;
 	struct devpriv_pagemap_ops fwd;
 	struct devpriv_chunk **chunks;
 	unsigned long nr_chunks;
@@ -205,7 +260,7 @@ void devm_devpriv_memunmap_pagemap(struct device *dev,
 				   struct devpriv_pagemap *dpgmap);
 int devpriv_pagemap_populate(struct devpriv_pagemap *dpgmap,
 			     unsigned long first_index, unsigned long nr_pages);
-struct page *devpriv_offset_to_page(unsigned long offset);
+struct page *devpriv_offset_to_page_slow(unsigned long offset);
 int devpriv_migrate_device_range(struct devpriv_pagemap *dpgmap,
 				 unsigned long *src_pfns, unsigned long index,
 				 unsigned long npages);
@@ -294,7 +349,7 @@ static inline unsigned long devpriv_page_to_index(const struct page *page)
 
 	if (unlikely(!chunk))
 		return DEVPRIV_BAD_INDEX;
-	return chunk->first_index + (page - chunk->pages);
+	return ((unsigned long)page - chunk->index_bias) / sizeof(*page);
 }
 
 /**
@@ -311,7 +366,7 @@ static inline unsigned long devpriv_page_to_offset(const struct page *page)
 
 	if (unlikely(!chunk))
 		return DEVPRIV_BAD_INDEX;
-	return chunk->offset + (page - chunk->pages);
+	return ((unsigned long)page - chunk->offset_bias) / sizeof(*page);
 }
 
 /**
@@ -319,23 +374,70 @@ static inline unsigned long devpriv_page_to_offset(const struct page *page)
  * @dpgmap: a registered pagemap
  * @index: page index within @dpgmap
  *
+ * One load of the chunk's slot in @dpgmap's table and an add.
+ *
  * Context: any context.  The result stays valid while @dpgmap is
  * registered.
  * Return: the page; NULL if its chunk is not populated yet, or (with a
- * one-time warning) if @index is out of range.
+ * one-time warning) if @index is out of range or @dpgmap not registered.
  */
 static inline struct page *devpriv_index_to_page(const struct devpriv_pagemap *dpgmap,
 						 unsigned long index)
 {
-	struct devpriv_chunk *chunk;
+	unsigned long slot;
 
-	if (unlikely(index >= dpgmap->nr_pages || !dpgmap->chunks))
+	if (unlikely(index >= dpgmap->lookup_pages))
 		return devpriv_bad_index(dpgmap, index);
-	/* pairs with the release in devpriv_chunk_populate() */
-	chunk = smp_load_acquire(&dpgmap->chunks[index >> dpgmap->chunk_order]);
-	if (!chunk)
+	/*
+	 * Address-dependent on the slot, as after rcu_dereference(): pairs
+	 * with the release in devpriv_chunk_populate().
+	 */
+	slot = READ_ONCE(dpgmap->index_slots[index >> dpgmap->index_shift]);
+	if (unlikely(!slot))
 		return NULL;
-	return chunk->pages + (index - chunk->first_index);
+	return (struct page *)slot + index;
+}
+
+/*
+ * The page of @offset when @table's slot for it is a biased page pointer;
+ * NULL when the out-of-line lookup must decide.
+ */
+static __always_inline struct page *
+__devpriv_table_offset_to_page(const struct devpriv_offset_table *table,
+			       unsigned long offset)
+{
+	unsigned long granule = devpriv_offset_granule(offset), slot;
+
+	if (unlikely(granule >= table->nr_slots))
+		return NULL;
+	/* address-dependent loads, as rcu_dereference(): see the table */
+	slot = READ_ONCE(table->slots[granule]);
+	if (unlikely(slot & DEVPRIV_SLOT_INDIRECT))
+		return NULL;
+	return (struct page *)slot + offset;
+}
+
+/**
+ * devpriv_offset_to_page() - page of a device-private offset
+ * @offset: a device-private offset of this libdevpriv instance
+ *
+ * The shape of pfn_to_page(): a load of the offset table, a load of the
+ * granule's slot and an add.  Offsets in a granule that its chunk fills
+ * only in part, or that no chunk holds, go out of line.
+ *
+ * Context: any context.  The result stays valid while its pagemap is
+ * registered.
+ * Return: the page; NULL if no populated chunk holds @offset, with a
+ * one-time warning if @offset lies outside the space altogether.
+ */
+static inline struct page *devpriv_offset_to_page(unsigned long offset)
+{
+	struct page *page;
+
+	page = __devpriv_table_offset_to_page(READ_ONCE(devpriv_offsets), offset);
+	if (likely(page))
+		return page;
+	return devpriv_offset_to_page_slow(offset);
 }
 
 /**

@@ -544,11 +544,96 @@ static void devpriv_stress_test_unregister_race(struct kunit *test)
 	dpt_space_done(test, st->space);
 }
 
+/*
+ * Offset lookups of a resident pagemap, on every other CPU, while the
+ * offset table grows under them: each must find its page, in whichever
+ * table it reads.  Lookups of random offsets up to the high-water mark
+ * check the pagemaps that come with the growth.
+ */
+static void dpt_stress_growth_reader_fn(struct dpt_worker *w)
+{
+	struct dpt_stress *st = w->st;
+	struct devpriv_pagemap *resident = &st->tp->dpgmap;
+
+	while (!READ_ONCE(st->stop) && !atomic_read(&st->errors)) {
+		unsigned long i = dpt_rnd_range(&w->rnd, 0, resident->nr_pages - 1);
+		unsigned long high = READ_ONCE(st->space->high_water);
+		unsigned long offset;
+		struct page *page;
+
+		w->rounds++;
+		page = devpriv_space_offset_to_page(st->space, resident->base + i);
+		if (page != devpriv_index_to_page(resident, i) || !page)
+			dpt_stress_error(st, "resident index %lu: page %p", i, page);
+		offset = dpt_rnd_range(&w->rnd, 0,
+				       devpriv_granule_offset(high) - 1);
+		rcu_read_lock();
+		page = devpriv_space_offset_to_page(st->space, offset);
+		if (page && devpriv_page_to_offset(page) != offset)
+			dpt_stress_error(st, "offset %#lx finds a page of offset %#lx",
+					 offset, devpriv_page_to_offset(page));
+		rcu_read_unlock();
+		if (!(w->rounds % 256))
+			cond_resched();
+	}
+}
+
+/*
+ * Registrations aligned ever higher grow the offset table, by copy and
+ * republish, a dozen times while readers on the other CPUs look up.
+ */
+static void devpriv_stress_test_table_growth(struct kunit *test)
+{
+	const unsigned int top = 16, nr_readers = 2;
+	struct dpt_stress *st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
+	struct dpt_worker *w = kunit_kcalloc(test, nr_readers, sizeof(*w),
+					     GFP_KERNEL);
+	struct dpt_pagemap *tp[16];
+	const struct devpriv_offset_table *table;
+	unsigned int n, k, growths = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	dpt_stress_init(test, st, top + 1, ULONG_MAX);
+	st->tp = dpt_pagemap_new(test, 2 * DPT_CP + 5, DPT_CO, DEVPRIV_EAGER);
+	KUNIT_ASSERT_EQ(test, dpt_register(st->tp, st->space, &dpt_backend), 0);
+	table = READ_ONCE(*st->space->table);
+	n = dpt_stress_start(test, st, w, nr_readers,
+			     dpt_stress_growth_reader_fn, 0);
+	/* one chunk at granule 1 << k, for k = 5 .. top: the table follows */
+	for (k = 5; k <= top && !atomic_read(&st->errors); k++) {
+		tp[k - 5] = dpt_pagemap_new(test, DPT_CP, DPT_CO, DEVPRIV_EAGER);
+		tp[k - 5]->dpgmap.align_order = k + DEVPRIV_GRANULE_ORDER;
+		KUNIT_ASSERT_EQ(test, dpt_register(tp[k - 5], st->space,
+						   &dpt_backend), 0);
+		KUNIT_EXPECT_EQ(test, tp[k - 5]->dpgmap.base,
+				devpriv_granule_offset(1UL << k));
+		if (READ_ONCE(*st->space->table) != table)
+			growths++;
+		table = READ_ONCE(*st->space->table);
+		usleep_range(1000, 2000);
+	}
+	WRITE_ONCE(st->stop, true);
+	dpt_stress_wait(w, n);
+	KUNIT_EXPECT_EQ(test, n, nr_readers);
+	dpt_stress_report(test, st, w, n);
+	kunit_info(test, "%u table growths to %lu slots (%lu bytes with the retired)\n",
+		   growths, table->nr_slots, st->space->table_bytes);
+	/* 64 slots cover k <= 5, then one growth per k, doubling */
+	KUNIT_EXPECT_EQ(test, growths, top - 5);
+	KUNIT_EXPECT_EQ(test, table->nr_slots, 1UL << (top + 1));
+	while (k-- > 5)
+		devpriv_memunmap_pagemap(&tp[k - 5]->dpgmap);
+	devpriv_memunmap_pagemap(&st->tp->dpgmap);
+	dpt_space_done(test, st->space);
+}
+
 static struct kunit_case devpriv_stress_test_cases[] = {
 	KUNIT_CASE(devpriv_stress_test_space),
 	KUNIT_CASE(devpriv_stress_test_pagemaps),
 	KUNIT_CASE(devpriv_stress_test_shared_populate),
 	KUNIT_CASE(devpriv_stress_test_unregister_race),
+	KUNIT_CASE(devpriv_stress_test_table_growth),
 	{}
 };
 

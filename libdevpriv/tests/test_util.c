@@ -378,7 +378,7 @@ bool dpt_space_whole(struct devpriv_space *space)
 {
 	int max_order;
 
-	return !space->nr_allocated && xa_empty(&space->chunks) &&
+	return !space->nr_allocated && !space->nr_chunks &&
 	       dpt_free_blocks(space, &max_order) == 1 &&
 	       max_order == space->order &&
 	       xa_load(&space->free[space->order], 0);

@@ -164,7 +164,7 @@ def build(d):
             "request_free_mem_region + memremap_pages of one chunk each: "
             "libdevpriv's own cost over memremap_pages" % size_label(s),
             ("reg_time", "lazy", s), ("reg_time", "chunks", s), "ns",
-            params={"size_mib": s}))
+            "<= 1.05" if s == sizes[-1] else None, params={"size_mib": s}))
     for metric, short, unit in (("reg_time", "time", "ns"),
                                 ("reg_bytes", "bytes", "bytes"),
                                 ("reg_memavail", "memavail", "bytes")):
@@ -191,21 +191,21 @@ def build(d):
         }[suffix]
         for name, num, den, goal, what in (
                 ("offset_to_page_vs_pfn_to_page", "devpriv_offset_to_page",
-                 "pfn_to_page", "<= 1.5",
+                 "pfn_to_page", "<= 2.0",
                  "devpriv_offset_to_page() / pfn_to_page(), ns per op, "
                  "%d chunks" % n),
                 ("page_to_index_vs_page_to_pfn", "devpriv_page_to_index",
-                 "page_to_pfn", "<= 1.5",
+                 "page_to_pfn", None,
                  "devpriv_page_to_index() / page_to_pfn(), %d chunks" % n),
                 ("page_to_index_vs_pgmap_idiom", "devpriv_page_to_index",
-                 "pgmap_page_to_index", None,
+                 "pgmap_page_to_index", "<= 1.0",
                  "devpriv_page_to_index() / a stock driver's page_to_pfn() "
                  "- page->pgmap->range.start, %d chunks" % n),
                 ("index_to_page_vs_pfn_to_page", "devpriv_index_to_page",
-                 "pfn_to_page", None,
+                 "pfn_to_page", "<= 2.0",
                  "devpriv_index_to_page() / pfn_to_page(), %d chunks" % n),
                 ("offset_to_page_vs_maple", "devpriv_offset_to_page",
-                 "maple_offset_to_page", "<= 1.0",
+                 "maple_offset_to_page", "<= 0.5",
                  "devpriv_offset_to_page() / mtree_load() + index into the "
                  "chunk (the upstream design), %d chunks" % n)):
             out.append(ratio_entry(

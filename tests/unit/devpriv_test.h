@@ -147,5 +147,7 @@ void devpriv_test_space_fini(struct devpriv_space *space);
 /* xarray nodes reachable from @xa, and from all xarrays of @space */
 unsigned long devpriv_test_xa_count_nodes(struct xarray *xa);
 unsigned long devpriv_test_space_nodes(struct devpriv_space *space);
+/* offset tables of @space (current and retired): kept until its fini */
+long devpriv_test_space_tables(struct devpriv_space *space);
 
 #endif /* _DEVPRIV_TEST_H */

@@ -34,8 +34,9 @@ static void library_constants(void)
 	T_EQ(DEVPRIV_GRANULE_ORDER, 9);
 	T_EQ(DEVPRIV_MIN_CHUNK_ORDER, 9);
 	T_EQ(DEVPRIV_DEFAULT_CHUNK_ORDER, 16);
-	T_EQ(DEVPRIV_SPACE_MAX_ORDER, 54);
-	T_EQ(devpriv_space_default_order(), 34 - 9);
+	T_EQ(DEVPRIV_SPACE_MAX_ORDER, 24);
+	/* the table's ceiling, below the swap entry's 34 - 9 */
+	T_EQ(devpriv_space_default_order(), 24);
 	/* the shim's encodings are the library's */
 	T_EQ(MIGRATE_PFN_SHIFT, DEVPRIV_MPFN_SHIFT);
 	T_EQ(HMM_PFN_FLAGS, DEVPRIV_HMM_PFN_FLAGS);

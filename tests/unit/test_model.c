@@ -207,25 +207,42 @@ static void check_index(struct model_map *mm, unsigned long index)
 		     page);
 }
 
-/* Every entry of the chunk xarray is a populated chunk of the model. */
+/*
+ * Every slot of the offset table in use is a populated chunk of the model,
+ * found through its biased page pointer or its tag; returns the chunks.
+ */
 static unsigned long check_chunk_entries(void)
 {
-	struct devpriv_chunk *chunk;
-	unsigned long index, nr = 0;
+	const struct devpriv_offset_table *table = *m.space.table;
+	unsigned long g, nr = 0;
 
-	xa_for_each(&m.space.chunks, index, chunk) {
-		struct devpriv_pagemap *dp = chunk->dpgmap;
-		struct model_map *mm = container_of(dp, struct model_map, dpgmap);
+	for (g = 0; g < table->nr_slots; g++) {
+		unsigned long slot = table->slots[g];
+		struct devpriv_chunk *chunk;
+		struct devpriv_pagemap *dp;
+		struct model_map *mm;
 
+		if (slot == DEVPRIV_SLOT_INDIRECT)
+			continue;
+		if (slot & DEVPRIV_SLOT_INDIRECT)
+			chunk = (struct devpriv_chunk *)(slot & ~DEVPRIV_SLOT_INDIRECT);
+		else
+			chunk = devpriv_page_chunk((struct page *)slot +
+						   (g << MIN_CO));
+		MODEL_ASSERT(chunk);
+		dp = chunk->dpgmap;
+		mm = container_of(dp, struct model_map, dpgmap);
 		if (mm < m.maps || mm >= m.maps + MODEL_MAPS || !mm->registered)
 			unit_fail(__FILE__, __LINE__,
 				  "step %lu: granule %lu: chunk %p of a pagemap not registered",
-				  m.step, index, chunk);
-		MODEL_ASSERT(index == chunk->offset >> MIN_CO);
+				  m.step, g, chunk);
+		MODEL_ASSERT(g - (chunk->offset >> MIN_CO) <
+			     1UL << (dp->chunk_order - MIN_CO));
 		MODEL_ASSERT(dp->chunks[chunk->first_index >> dp->chunk_order] ==
 			     chunk);
-		nr++;
+		nr += g == chunk->offset >> MIN_CO;
 	}
+	MODEL_ASSERT(m.space.nr_chunks == nr);
 	return nr;
 }
 

@@ -99,7 +99,9 @@ static void space_init_empty(void)
 	T_EQ(space.order, SPACE_ORDER);
 	T_EQ(space.nr_allocated, 0);
 	check_free_range(&space, 0, SPACE_SIZE);
-	T_ASSERT(xa_empty(&space.chunks));
+	T_EQ(space.nr_chunks, 0);
+	/* no table until the first allocation */
+	T_EQ((*space.table)->nr_slots, 0);
 	T_ASSERT(!devpriv_space_offset_to_page(&space, 0));
 	devpriv_space_fini(&space);
 	T_NO_WARN();
@@ -472,12 +474,15 @@ static void insert_lookup_erase(void)
 		for (o = 0; o < size; o += DEVPRIV_GRANULE_PAGES) {
 			struct page *want = o ? NULL : pages;
 
+			unsigned long g = devpriv_offset_granule(chunks[i].offset + o);
+
 			T_PTR_EQ(devpriv_space_offset_to_page(&space,
 							      chunks[i].offset + o),
 				 want);
-			T_PTR_EQ(xa_load(&space.chunks,
-					 devpriv_offset_granule(chunks[i].offset + o)),
-				 &chunks[i]);
+			/* a short chunk: tagged in its first granule only */
+			T_EQ((*space.table)->slots[g],
+			     o ? DEVPRIV_SLOT_INDIRECT :
+			     (unsigned long)&chunks[i] | DEVPRIV_SLOT_INDIRECT);
 		}
 		T_ASSERT(!devpriv_space_offset_to_page(&space,
 						       chunks[i].offset + size - 1));
@@ -491,8 +496,8 @@ static void insert_lookup_erase(void)
 				   devpriv_offset_granule(chunks[i].offset),
 				   granules);
 	}
-	T_ASSERT(xa_empty(&space.chunks));
-	/* erasing gave every node back */
+	T_EQ(space.nr_chunks, 0);
+	/* freeing gave every node back */
 	T_EQ(devpriv_test_space_nodes(&space), nodes);
 	T_ASSERT(devpriv_space_check(&space));
 	devpriv_space_fini(&space);
@@ -521,29 +526,106 @@ static void fini_reports_leaks(void)
 }
 
 /*
- * An insertion that runs out of memory half way can leave empty xarray
- * nodes behind (the xarray links each node as it goes).  No chunk is left,
- * so tearing the space down must not report one.
+ * A chunk whose offsets were never allocated from the space has no slots
+ * to go to: refused, with a warning, and nothing changes.
  */
-static void fini_after_failed_insert(void)
+static void insert_outside_space(void)
 {
 	struct devpriv_pagemap dpgmap = { 0 };
 	struct devpriv_chunk chunk = { .dpgmap = &dpgmap, .nr_pages = 1 };
 	struct devpriv_space space;
-	unsigned long index = 0;
+	unsigned long first;
 
 	devpriv_space_init(&space, 8);
 	chunk.offset = devpriv_granule_offset(200);
-	/* the first node gets linked, the second allocation fails */
-	devpriv_fault_fail_nth(2);
 	T_EQ(devpriv_space_insert(&space, &chunk, DEVPRIV_GRANULE_ORDER),
-	     -ENOMEM);
+	     -EINVAL);
+	T_WARNS(1, "not in its space");
+	T_EQ(space.nr_chunks, 0);
+	/* past the high-water mark, though inside the table */
+	T_EQ(devpriv_space_alloc(&space, 1, 0, &first), 0);
+	T_ASSERT((*space.table)->nr_slots > 1);
+	chunk.offset = devpriv_granule_offset(first + 1);
+	T_EQ(devpriv_space_insert(&space, &chunk, DEVPRIV_GRANULE_ORDER),
+	     -EINVAL);
+	T_WARNS(1, "not in its space");
+	T_ASSERT(!devpriv_space_offset_to_page(&space, chunk.offset));
+	devpriv_space_free(&space, first, 1);
+	devpriv_space_fini(&space);
+	T_NO_WARN();
+}
+
+/*
+ * The offset table follows the high-water mark of allocation, at least
+ * doubling when it grows, and keeps what it held across the copy.
+ */
+static void table_grows_by_copy(void)
+{
+	struct devpriv_pagemap dpgmap = { 0 };
+	struct devpriv_chunk chunk = { .dpgmap = &dpgmap };
+	struct page pages[DEVPRIV_GRANULE_PAGES] __aligned(64);
+	struct devpriv_offset_table *before;
+	unsigned long first, big, nr, bytes;
+	struct devpriv_space space;
+
+	devpriv_space_init(&space, 16);
+	T_EQ(devpriv_space_alloc(&space, 1, 0, &first), 0);
+	T_EQ(first, 0);
+	nr = (*space.table)->nr_slots;
+	T_EQ(nr, 64);
+	chunk.pages = pages;
+	chunk.offset = 0;
+	chunk.nr_pages = DEVPRIV_GRANULE_PAGES;
+	T_EQ(devpriv_space_insert(&space, &chunk, DEVPRIV_GRANULE_ORDER), 0);
+	T_PTR_EQ(devpriv_space_offset_to_page(&space, 7), &pages[7]);
+	before = *space.table;
+	bytes = space.table_bytes;
+
+	/* 1000 granules, 1024-aligned: the region ends at 2024 */
+	T_EQ(devpriv_space_alloc(&space, 1000, 10, &big), 0);
+	T_EQ(big, 1024);
+	T_ASSERT(*space.table != before);
+	T_EQ((*space.table)->nr_slots, 2024);
+	T_PTR_EQ((*space.table)->retired, before);
+	T_EQ(space.table_bytes, bytes + sizeof(struct devpriv_offset_table) +
+	     2024 * sizeof(unsigned long));
+	/* the chunk was copied along */
+	T_PTR_EQ(devpriv_space_offset_to_page(&space, 7), &pages[7]);
+	T_EQ((*space.table)->slots[1500], DEVPRIV_SLOT_INDIRECT);
+
+	/* below the high-water mark: no growth */
+	devpriv_space_free(&space, big, 1000);
+	T_EQ(devpriv_space_alloc(&space, 2, 1, &big), 0);
+	T_EQ((*space.table)->nr_slots, 2024);
+	devpriv_space_free(&space, big, 2);
+	devpriv_space_erase(&space, &chunk, DEVPRIV_GRANULE_ORDER);
+	devpriv_space_free(&space, first, 1);
+	T_ASSERT(devpriv_space_check(&space));
+	devpriv_space_fini(&space);
+	T_NO_WARN();
+}
+
+/* A table that cannot grow fails the allocation and changes nothing. */
+static void table_growth_fails(void)
+{
+	struct devpriv_space_snap before, after;
+	struct devpriv_space space;
+	unsigned long first;
+
+	devpriv_space_init(&space, 12);
+	T_EQ(devpriv_space_alloc(&space, 1, 0, &first), 0);
+	devpriv_space_snap_take(&space, &before);
+	devpriv_fault_fail_nth(1);
+	T_EQ(devpriv_space_alloc(&space, 100, 7, &first), -ENOMEM);
 	devpriv_fault_off();
 	T_EQ(devpriv_fault_injected(), 1);
-	T_ASSERT(!xa_find(&space.chunks, &index, ULONG_MAX, XA_PRESENT));
-	T_ASSERT(!devpriv_space_offset_to_page(&space, chunk.offset));
-	unit_note("%lu empty node(s) left in the chunk xarray",
-		  devpriv_test_xa_count_nodes(&space.chunks));
+	devpriv_space_snap_take(&space, &after);
+	T_ASSERT(devpriv_space_snap_equal(&before, &after));
+	T_EQ((*space.table)->nr_slots, 64);
+	devpriv_space_snap_free(&before);
+	devpriv_space_snap_free(&after);
+	devpriv_space_free(&space, 0, 1);
+	T_ASSERT(devpriv_space_check(&space));
 	devpriv_space_fini(&space);
 	T_NO_WARN();
 }
@@ -553,8 +635,10 @@ static void default_order(void)
 	struct devpriv_space space;
 	unsigned long first, last;
 
+	/* as wide as a swap entry's pfn field, up to the table's ceiling */
 	T_EQ(devpriv_space_default_order(),
-	     DEVPRIV_SWP_PFN_BITS - DEVPRIV_GRANULE_ORDER);
+	     min(DEVPRIV_SWP_PFN_BITS - DEVPRIV_GRANULE_ORDER,
+		 DEVPRIV_SPACE_MAX_ORDER));
 	devpriv_space_init(&space, devpriv_space_default_order());
 	/* the last granule of the space holds offsets a swap entry carries */
 	T_EQ(devpriv_space_alloc(&space, 1, space.order, &first), 0);
@@ -562,7 +646,8 @@ static void default_order(void)
 	T_EQ(devpriv_space_alloc(&space, 1UL << space.order, 0, &first), 0);
 	last = devpriv_granule_offset(first + (1UL << space.order)) - 1;
 	T_ASSERT(devpriv_swp_offset_fits(last));
-	T_ASSERT(!devpriv_swp_offset_fits(last + 1));
+	if (space.order == DEVPRIV_SWP_PFN_BITS - DEVPRIV_GRANULE_ORDER)
+		T_ASSERT(!devpriv_swp_offset_fits(last + 1));
 	devpriv_space_free(&space, first, 1UL << space.order);
 	devpriv_space_fini(&space);
 	T_NO_WARN();
@@ -583,7 +668,9 @@ static const struct unit_test space_tests[] = {
 	UNIT_TEST(max_order_space),
 	UNIT_TEST(insert_lookup_erase),
 	UNIT_TEST(fini_reports_leaks),
-	UNIT_TEST(fini_after_failed_insert),
+	UNIT_TEST(insert_outside_space),
+	UNIT_TEST(table_grows_by_copy),
+	UNIT_TEST(table_growth_fails),
 	UNIT_TEST(default_order),
 };
 
