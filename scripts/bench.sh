@@ -6,10 +6,10 @@
 #
 #   [KVER=X.Y] scripts/bench.sh
 #                              make bench: tests/bench/bench.scn, nine rounds
-#                              of everything; writes build/bench/results.json,
-#                              build/bench/register.png and (on the default
-#                              kernel) the generated part of
-#                              docs/benchmarks.md, on the bench kernel
+#                              of everything; writes build/bench/KVER/results.json,
+#                              build/bench/KVER/register.png and that kernel's
+#                              generated block of docs/benchmarks.md (with
+#                              docs/benchmarks-register-KVER.png), on the bench kernel
 #                              (below).  About seven minutes, plus
 #                              the bench kernel's build the first time.  Then
 #                              tests/bench/hmm-benchmarks.scn: the kernel's
@@ -66,7 +66,7 @@ if [ $mode = smoke ]; then
 	kernel=${DEVPRIV_BENCH_KERNEL:-debug}
 else
 	scn=tests/bench/bench.scn
-	out=build/bench
+	out=build/bench/$KVER
 	kernel=${DEVPRIV_BENCH_KERNEL:-bench}
 fi
 name=$(basename "$scn" .scn)
@@ -143,10 +143,8 @@ args=(--log "$vmlog" --out "$out" --wall "$wall"
 if [ $mode = smoke ]; then
 	args+=(--smoke)
 	[ $status -eq 0 ] || args+=(--run-failed)
-elif [ $status -eq 0 ] && [ "$KVER" = "$DEVPRIV_DEFAULT_KVER" ]; then
-	args+=(--doc docs/benchmarks.md)
 elif [ $status -eq 0 ]; then
-	echo "bench: docs/benchmarks.md records the default kernel ($DEVPRIV_DEFAULT_KVER); this $KVER run is in $out"
+	args+=(--doc docs/benchmarks.md --kver "$KVER")
 else
 	echo "bench: the VM run failed: docs/benchmarks.md left as it was"
 fi
