@@ -432,11 +432,15 @@ __devpriv_table_offset_to_page(const struct devpriv_offset_table *table,
  */
 static inline struct page *devpriv_offset_to_page(unsigned long offset)
 {
-	struct page *page;
+	const struct devpriv_offset_table *table = READ_ONCE(devpriv_offsets);
+	unsigned long granule = devpriv_offset_granule(offset), slot;
 
-	page = __devpriv_table_offset_to_page(READ_ONCE(devpriv_offsets), offset);
-	if (likely(page))
-		return page;
+	/* __devpriv_table_offset_to_page(), without a second test of its result */
+	if (likely(granule < table->nr_slots)) {
+		slot = READ_ONCE(table->slots[granule]);
+		if (likely(!(slot & DEVPRIV_SLOT_INDIRECT)))
+			return (struct page *)slot + offset;
+	}
 	return devpriv_offset_to_page_slow(offset);
 }
 
