@@ -43,8 +43,9 @@
 # (make modules stock): no further kernel build in make check.
 # DEVPRIV_BENCH_KERNEL=debug|bench overrides the choice of either mode.
 #
-# The modules are copied to build/bench/stage/ before the VM boots, so
-# that a concurrent rebuild of the tree cannot swap them mid-run.
+# The modules are copied to build/<kver>/<arch>[-bench]/bench/stage/ before
+# the VM boots, so that a concurrent rebuild of the tree cannot swap them
+# mid-run.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -70,7 +71,6 @@ else
 	kernel=${DEVPRIV_BENCH_KERNEL:-bench}
 fi
 name=$(basename "$scn" .scn)
-stage=build/bench/stage
 start=$(date +%s)
 
 fail() {
@@ -81,7 +81,10 @@ fail() {
 	exit 1
 }
 
-mkdir -p "$out" "$stage"
+# Staged per kernel and variant, so that benchmarks of several kernels can
+# run at once: the scenarios' build/bench/stage/X resolves to
+# $DEVPRIV_OUT/bench/stage/X first (tests/vm/run-scenario.sh).
+mkdir -p "$out"
 # --- build and stage ------------------------------------------------------
 case $kernel in
 debug)
@@ -109,6 +112,8 @@ bench)
 	;;
 *) fail "DEVPRIV_BENCH_KERNEL=$kernel: want debug or bench" ;;
 esac
+stage=$DEVPRIV_OUT/bench/stage
+mkdir -p "$stage"
 [ -f "$KBUILD/include/config/kernel.release" ] ||
 	{ tail -n 20 "$out/build.log"; fail "no kernel in $KBUILD"; }
 release=$(cat "$KBUILD/include/config/kernel.release")
