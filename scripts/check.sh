@@ -10,11 +10,15 @@
 #
 # static, cocci and vm are per kernel: "all" runs them on each kernel of
 # $KERNELS (default: every supported kernel, $DEVPRIV_KERNELS of
-# scripts/env.sh, then 6.1/arm64), one after the other, each kernel's three
-# together.  An entry KVER/ARCH is that kernel cross-built for ARCH: only
-# its vm stage runs (static and cocci see the same sources on x86_64).  A
-# single stage runs on $KVER and $ARCH.  unit and bench (bench-smoke) run
-# once, on the default kernel.
+# scripts/env.sh, then 6.1/arm64).  An entry KVER/ARCH is that kernel
+# cross-built for ARCH: only its vm stage runs (static and cocci see the
+# same sources on x86_64).  A single stage runs on $KVER and $ARCH.  unit
+# and bench (bench-smoke) run once, on the default kernel.  "all" runs
+# unit; then per kernel static, cocci and the artefacts of vm; then the VM
+# scenarios of every kernel and bench-smoke as jobs of one pool, longest
+# expected first (the time of a job's last passing run, in
+# $DEVPRIV_CACHE/check-times); then prints each kernel's vm stage and
+# bench-smoke as they would print alone.
 #
 # Every stage prints as its last line
 #   <summary>: N passed, N failed[, N skipped]
@@ -28,7 +32,7 @@
 #
 # Environment: SCENARIOS="a b" limits check-vm to those scenarios (each
 # runs on the kernels and architectures its "#@ kernels:" and "#@ arches:"
-# headers name); DEVPRIV_VM_JOBS (default 2) scenarios run at once; MAKE
+# headers name); DEVPRIV_VM_JOBS (default 2) VM jobs run at once; MAKE
 # (default make) is used to build artefacts.
 set -euo pipefail
 
@@ -291,12 +295,27 @@ stage_unit() {
 }
 
 # ----------------------------------------------------------------------------
-# check-vm: build what the scenarios need, run them (sorted), one line each.
+# check-vm: select the scenarios and build what they need (vm_prepare), run
+# them in the job pool (below), print one line each in scenario order
+# (vm_report).  "all" prepares every kernel first, then runs the scenarios
+# of all of them and bench-smoke in one pool.
 # ----------------------------------------------------------------------------
-stage_vm() {
-	local all=() scns=() s p=0 n=0 line tag logs
+
+# Where vm_prepare and the pool leave the current kernel's check-vm.
+vm_dir() {
+	echo "build/check/$(kernel_tag)/vm-run"
+}
+
+# vm_prepare: the scenarios of $KVER on $DEVPRIV_ARCH, and their artefacts.
+# Leaves in vm_dir: head (the stage's first lines), scns (the scenario
+# files, in order) and fails (1 when the artefacts failed, else 0).
+vm_prepare() {
+	local all=() s tag logs dir fails=0
 	tag=$(kernel_tag)
 	logs=build/check/$tag
+	dir=$(vm_dir)
+	rm -rf "$dir"
+	mkdir -p "$dir"
 	if [ -n "${SCENARIOS:-}" ]; then
 		for s in $SCENARIOS; do
 			all+=("tests/vm/scenarios/${s%.scn}.scn")
@@ -304,48 +323,59 @@ stage_vm() {
 	else
 		mapfile -t all < <(LC_ALL=C ls tests/vm/scenarios/*.scn 2>/dev/null)
 	fi
+	: >"$dir/scns"
 	for s in "${all[@]}"; do
 		# a missing file is run, and fails with that reason
-		if [ ! -f "$s" ] || tests/vm/run-scenario.sh --applies "$s"; then
-			scns+=("$s")
+		if [ ! -f "$s" ] || tests/vm/run-scenario.sh --applies "$s" >>"$dir/head"; then
+			echo "$s" >>"$dir/scns"
 		fi
 	done
-	echo "check-vm@$tag: ${#scns[@]} scenario(s) for kernel $KVER on $DEVPRIV_ARCH"
+	echo "check-vm@$tag: $(wc -l <"$dir/scns") scenario(s) for kernel $KVER on $DEVPRIV_ARCH" >>"$dir/head"
 
 	# Artefacts (make -k: what can be built is): a failure is counted as
 	# one, then the scenarios still run; one that needs a missing file
 	# fails with that reason.  Another architecture needs its cross
 	# toolchain and guest userspace first (make deps ARCH=...).
-	mkdir -p "$logs"
 	if ! mk -k deps vm-artifacts >"$logs/vm-artifacts.log" 2>&1; then
-		grep -E 'error|Error' "$logs/vm-artifacts.log" | head -n 15 | sed 's/^/  /'
-		echo "check-vm@$tag: make vm-artifacts failed ($logs/vm-artifacts.log)"
-		n=$((n + 1))
+		{
+			grep -E 'error|Error' "$logs/vm-artifacts.log" | head -n 15 | sed 's/^/  /' || true
+			echo "check-vm@$tag: make vm-artifacts failed ($logs/vm-artifacts.log)"
+		} >>"$dir/head"
+		fails=1
 	fi
+	echo "$fails" >"$dir/fails"
 	refresh_env
+}
 
-	# Scenarios run DEVPRIV_VM_JOBS at a time (default 2): a TCG guest
-	# mostly keeps one host CPU busy, so two share a 2-core machine at
-	# about twice the throughput.  Lines are printed in scenario order.
-	local jobs=${DEVPRIV_VM_JOBS:-2} i out=$logs/vm-lines
-	rm -rf "$out"
-	mkdir -p "$out"
-	for i in "${!scns[@]}"; do
-		while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
-			wait -n || true
-		done
-		(
-			rc=0
-			line=$(tests/vm/run-scenario.sh "${scns[$i]}") || rc=$?
-			echo "$rc $line" >"$out/$i"
-		) &
-	done
-	wait
-	local rc
-	for i in "${!scns[@]}"; do
-		s=${scns[$i]}
+# vm_jobs: the pool's jobs (pool_run) for what vm_prepare selected.
+vm_jobs() {
+	local dir s i=0
+	dir=$(vm_dir)
+	while IFS= read -r s; do
+		echo "$(job_expect "$(basename "$s" .scn)" "$s") $KVER $DEVPRIV_ARCH scn $s $dir/$i"
+		i=$((i + 1))
+	done <"$dir/scns"
+}
+
+# vm_report [--no-head]: the stage's lines from what vm_prepare and the
+# pool left: its first lines, one result line per scenario in scenario
+# order, "check-vm@TAG: P passed, F failed".
+vm_report() {
+	local dir tag s i=0 rc line p=0 n=1
+	tag=$(kernel_tag)
+	dir=$(vm_dir)
+	if [ ! -f "$dir/scns" ]; then
+		echo "check-vm@$tag: no scenarios were selected (check.sh failed before)"
+		echo "check-vm@$tag: 0 passed, 1 failed"
+		return 1
+	fi
+	[ "${1:-}" = --no-head ] || cat "$dir/head"
+	read -r n <"$dir/fails" || true
+	while IFS= read -r s; do
 		rc=1 line=
-		[ ! -f "$out/$i" ] || read -r rc line <"$out/$i"
+		[ ! -f "$dir/$i" ] || read -r rc line <"$dir/$i" || true
+		[[ $rc =~ ^[0-9]+$ ]] || rc=1
+		[ ! -s "$dir/$i.err" ] || cat "$dir/$i.err"
 		case $line in
 		"scenario "*": ok "*) [ "$rc" -eq 0 ] || line="$line (but exit status $rc)" ;;
 		"scenario "*": FAIL "*) ;;
@@ -356,9 +386,127 @@ stage_vm() {
 		*) n=$((n + 1)) ;;
 		esac
 		echo "$line"
-	done
+		i=$((i + 1))
+	done <"$dir/scns"
 	echo "check-vm@$tag: $p passed, $n failed"
 	[ "$n" -eq 0 ]
+}
+
+stage_vm() {
+	local dir
+	dir=$(vm_dir)
+	vm_prepare
+	cat "$dir/head"
+	vm_jobs >"$dir/jobs"
+	pool_run "$dir/jobs"
+	vm_report --no-head
+}
+
+# ----------------------------------------------------------------------------
+# The job pool: VM scenarios (any kernel's) and bench-smoke, each in its
+# kernel's environment, DEVPRIV_VM_JOBS at a time, the longest expected
+# first.  A job's expected time is that of its last passing run, recorded
+# in $CHECK_TIMES as "KVER/ARCH NAME SECONDS"; without one, a sixth of the
+# timeout its scenario would run with (tests/vm/run-scenario.sh --timeout;
+# passing runs took a fifth to a tenth of theirs).
+# ----------------------------------------------------------------------------
+CHECK_TIMES=$DEVPRIV_CACHE/check-times
+
+# job_expect NAME SCN: the expected seconds of job NAME on the current
+# kernel, whose scenario file is SCN.
+job_expect() {
+	local t
+	t=$(awk -v k="$KVER/$DEVPRIV_ARCH" -v n="$1" '$1 == k && $2 == n { t = $3 } END { print t }' \
+		"$CHECK_TIMES" 2>/dev/null || true)
+	if ! [[ $t =~ ^[0-9]+$ ]]; then
+		# none: a missing or broken scenario fails at once
+		t=$(tests/vm/run-scenario.sh --timeout "$2" 2>/dev/null || true)
+		if [[ $t =~ ^[0-9]+$ ]]; then
+			t=$((t / 6))
+		else
+			t=0
+		fi
+	fi
+	echo "$t"
+}
+
+# times_record NAME SECONDS: job NAME passed on the current kernel in that
+# time.
+times_record() {
+	local key=$KVER/$DEVPRIV_ARCH
+	mkdir -p "$(dirname "$CHECK_TIMES")"
+	(
+		flock 9
+		{
+			awk -v k="$key" -v n="$1" '!($1 == k && $2 == n)' "$CHECK_TIMES" 2>/dev/null || true
+			echo "$key $1 $2"
+		} | LC_ALL=C sort >"$CHECK_TIMES.tmp"
+		mv "$CHECK_TIMES.tmp" "$CHECK_TIMES"
+	) 9>>"$CHECK_TIMES.lock"
+}
+
+# pool_job KVER ARCH KIND ARG OUT EXPECTED: one job, in the environment of
+# KVER on ARCH.  KIND scn: tests/vm/run-scenario.sh ARG, whose "STATUS LINE"
+# goes to OUT, its stderr to OUT.err; KIND bench: scripts/bench.sh --smoke,
+# whose output goes to OUT.out, its status to OUT.  The seconds it took go
+# to OUT.secs.
+pool_job() {
+	local kind=$3 arg=$4 out=$5 rc=0 line t0 secs name ok=0
+	KVER=$1
+	ARCH=$2
+	# shellcheck source=scripts/env.sh
+	source "$DEVPRIV_ROOT/scripts/env.sh"
+	t0=$(date +%s)
+	case $kind in
+	scn)
+		name=$(basename "$arg" .scn)
+		line=$(tests/vm/run-scenario.sh "$arg" 2>"$out.err") || rc=$?
+		echo "$rc $line" >"$out"
+		case $rc-$line in 0-"scenario "*": ok ("*")") ok=1 ;; esac
+		;;
+	bench)
+		name=bench-smoke
+		scripts/bench.sh --smoke >"$out.out" 2>&1 || rc=$?
+		echo "$rc" >"$out"
+		[ "$rc" -ne 0 ] || ok=1
+		;;
+	esac
+	secs=$(($(date +%s) - t0))
+	echo "$secs" >"$out.secs"
+	[ "$ok" = 0 ] || times_record "$name" "$secs"
+	line="$name@$(kernel_tag) $([ "$ok" = 1 ] && echo ok || echo failed) in $secs s (expected $6 s)"
+	echo "check: pool: $line"
+}
+
+# pool_run LIST: run the jobs of file LIST, lines "EXPECTED KVER ARCH KIND
+# ARG OUT" (pool_job).  Two at a time by default: a TCG guest mostly keeps
+# one host CPU busy, so two share a 2-core machine at about twice the
+# throughput.
+pool_run() {
+	local slots=${DEVPRIV_VM_JOBS:-2} list=() j est kver arch kind arg out
+	[[ $slots =~ ^[1-9][0-9]*$ ]] || slots=1
+	mapfile -t list < <(sort -s -k1,1nr "$1")
+	echo "check: pool: ${#list[@]} job(s), $slots at a time, the longest expected first"
+	for j in "${list[@]}"; do
+		while [ "$(jobs -rp | wc -l)" -ge "$slots" ]; do
+			wait -n || true
+		done
+		read -r est kver arch kind arg out <<<"$j"
+		pool_job "$kver" "$arch" "$kind" "$arg" "$out" "$est" &
+	done
+	wait
+}
+
+# bench_report: what the pool's bench-smoke job printed, and its status.
+bench_report() {
+	local out=build/check/bench-run rc=1
+	if [ ! -f "$out" ]; then
+		echo "check: bench-smoke did not run"
+		return 1
+	fi
+	cat "$out.out"
+	read -r rc <"$out" || true
+	return "$rc"
 }
 
 # ----------------------------------------------------------------------------
@@ -371,9 +519,9 @@ run_stage() {
 		# the .c/.res cases do not depend on the kernel: once.  The
 		# ports compile with the drivers' own flags, not W=1.
 		if [ "$KVER" = "$DEVPRIV_DEFAULT_KVER" ]; then
-			KBUILD_EXTRA_WARN= scripts/check-cocci.sh
+			KBUILD_EXTRA_WARN='' scripts/check-cocci.sh
 		else
-			KBUILD_EXTRA_WARN= scripts/check-cocci.sh --no-tests
+			KBUILD_EXTRA_WARN='' scripts/check-cocci.sh --no-tests
 		fi
 		;;
 	vm) stage_vm ;;
@@ -382,19 +530,24 @@ run_stage() {
 	esac
 }
 
-# run_one STAGE: run a stage, tee its output to build/check/, add its
-# summary line to the totals (a stage that crashes without its line counts
-# as one failure).
+# run_one STAGE [CMD...]: run a stage (or CMD, which prints what the pool
+# did of it), tee its output to build/check/, add its summary line to the
+# totals (a stage that crashes without its line counts as one failure).
 total_p=0 total_f=0 total_s=0 any_skip=0 all_rc=0
 failure_lines=()
 run_one() {
 	local st=$1 log src=0 t0 last
+	shift
 	log=build/check/$st.log
 	case $st in static|cocci|vm) log=build/check/$(kernel_tag)/$st.log ;; esac
 	mkdir -p "$(dirname "$log")"
 	t0=$(date +%s)
-	run_stage "$st" 2>&1 | tee "$log" || src=$?
-	echo "check: stage $(stage_summary "$st") took $(($(date +%s) - t0)) s"
+	if [ $# -eq 0 ]; then
+		run_stage "$st" 2>&1 | tee "$log" || src=$?
+		echo "check: stage $(stage_summary "$st") took $(($(date +%s) - t0)) s"
+	else
+		"$@" 2>&1 | tee "$log" || src=$?
+	fi
 	last=$(tail -n 1 "$log")
 	if [[ $last =~ $STAGE_RE ]] &&
 		[ "${BASH_REMATCH[1]}" = "$(stage_summary "$st")" ]; then
@@ -420,26 +573,60 @@ run_one() {
 			grep -vxE "$STAGE_RE" || true)
 }
 
+# use_kernel KVER[/ARCH]: that kernel's environment (scripts/env.sh).
+use_kernel() {
+	KVER=${1%%/*}
+	ARCH=x86_64
+	[ "$1" = "$KVER" ] || ARCH=${1#*/}
+	# shellcheck source=scripts/env.sh
+	source "$DEVPRIV_ROOT/scripts/env.sh"
+}
+
+# secs_sum FILE...: the sum of the numbers in the files that exist.
+secs_sum() {
+	cat "$@" 2>/dev/null | awk '{ s += $1 } END { print s + 0 }'
+}
+
+# 1. unit; per kernel static, cocci and vm_prepare (the artefacts).
+# 2. Every kernel's scenarios and bench-smoke in one pool: no CPU idles at
+#    the end of each kernel's scenarios while its longest one finishes.
+# 3. The vm stages' and bench-smoke's output, in the order of 1.
 stage_all() {
-	local k st default_kver=$KVER default_arch=$DEVPRIV_ARCH
+	local k st t0 default=$KVER/$DEVPRIV_ARCH pool=build/check/pool-jobs
 	mkdir -p build/check
 	echo "check: kernels $KERNELS"
 	run_one unit
+	: >"$pool"
 	for k in $KERNELS; do
-		KVER=${k%%/*}
-		ARCH=x86_64
-		[ "$k" = "$KVER" ] || ARCH=${k#*/}
-		# shellcheck source=scripts/env.sh
-		source "$DEVPRIV_ROOT/scripts/env.sh"
+		use_kernel "$k"
 		for st in $(kernel_stages "$k"); do
-			run_one "$st"
+			if [ "$st" != vm ]; then
+				run_one "$st"
+				continue
+			fi
+			t0=$(date +%s)
+			vm_prepare || true
+			echo "check: stage $(stage_summary vm) artefacts took $(($(date +%s) - t0)) s"
+			vm_jobs >>"$pool" || true
 		done
 	done
-	KVER=$default_kver
-	ARCH=$default_arch
-	# shellcheck source=scripts/env.sh
-	source "$DEVPRIV_ROOT/scripts/env.sh"
-	run_one bench
+	use_kernel "$default"
+	rm -f build/check/bench-run*
+	echo "$(job_expect bench-smoke tests/bench/bench-smoke.scn) $KVER $DEVPRIV_ARCH bench - build/check/bench-run" >>"$pool"
+
+	t0=$(date +%s)
+	pool_run "$pool" || true
+	echo "check: stage pool took $(($(date +%s) - t0)) s ($(wc -l <"$pool") job(s), ${DEVPRIV_VM_JOBS:-2} at a time)"
+
+	for k in $KERNELS; do
+		use_kernel "$k"
+		case " $(kernel_stages "$k") " in *" vm "*) ;; *) continue ;; esac
+		run_one vm vm_report
+		echo "check: stage $(stage_summary vm): $(secs_sum "$(vm_dir)"/*.secs) s of VM time in the pool"
+	done
+	use_kernel "$default"
+	run_one bench bench_report
+	echo "check: stage bench-smoke: $(secs_sum build/check/bench-run.secs) s in the pool"
 	[ "$total_f" -eq 0 ] || all_rc=1
 	if [ "${#failure_lines[@]}" -gt 0 ]; then
 		echo "check: what failed:"

@@ -9,9 +9,12 @@
 #
 #   [KVER=X.Y] [ARCH=x86_64|arm64] tests/vm/run-scenario.sh NAME|PATH.scn
 #   [KVER=X.Y] [ARCH=x86_64|arm64] tests/vm/run-scenario.sh --applies NAME|PATH.scn
+#   [KVER=X.Y] [ARCH=x86_64|arm64] tests/vm/run-scenario.sh --timeout NAME|PATH.scn
 #
 # --applies prints nothing and exits 0 when the scenario runs on $KVER and
 # $ARCH (its "#@ kernels:" and "#@ arches:" lists), 1 when it does not.
+# --timeout prints the timeout in seconds that a run would have there
+# (scripts/check.sh orders its jobs by it when it has no recorded time).
 #
 # A scenario is tests/vm/scenarios/NAME.scn: a busybox-sh script that the
 # guest's /init runs (after sourcing tests/vm/guest/lib.sh), with host-side
@@ -80,10 +83,11 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 applies_only=0
-if [ "${1:-}" = --applies ]; then
-	applies_only=1
-	shift
-fi
+print_timeout=0
+case ${1:-} in
+--applies) applies_only=1; shift ;;
+--timeout) applies_only=1; print_timeout=1; shift ;;
+esac
 # shellcheck source=scripts/env.sh
 source "$here/../../scripts/env.sh"
 arch=$DEVPRIV_ARCH
@@ -100,7 +104,7 @@ memory=3G
 [ "$arch" != arm64 ] || memory=3584M
 cd "$DEVPRIV_ROOT"
 
-[ $# -eq 1 ] || { echo "usage: $0 [--applies] SCENARIO" >&2; exit 2; }
+[ $# -eq 1 ] || { echo "usage: $0 [--applies|--timeout] SCENARIO" >&2; exit 2; }
 case $1 in
 *.scn) scn=$1 ;;
 *) scn=$scndir/$1.scn ;;
@@ -175,7 +179,7 @@ if [[ " $arches " != *" $arch "* ]]; then
 	[ "$applies_only" = 1 ] && exit 1
 	fail "not a scenario for $arch (#@ arches: $arches)"
 fi
-[ "$applies_only" = 0 ] || exit 0
+[ "$applies_only" = 0 ] || [ "$print_timeout" = 1 ] || exit 0
 [[ $timeout_s =~ ^[0-9]+$ ]] || fail "bad '#@ timeout: $timeout_s'"
 params=()
 read -r -a words <<<"${DEVPRIV_VM_PARAMS:-}"
@@ -189,6 +193,10 @@ for p in "${words[@]}"; do
 		timeout_s=$((timeout_s + ${p#*=}))
 	done
 done
+if [ "$print_timeout" = 1 ]; then
+	echo "$timeout_s"
+	exit 0
+fi
 case $arch-$paging in
 x86_64-4) cmdline_extra=" no5lvl$cmdline_extra" ;;
 x86_64-5) ;;
