@@ -407,8 +407,9 @@ stage_vm() {
 # kernel's environment, DEVPRIV_VM_JOBS at a time, the longest expected
 # first.  A job's expected time is that of its last passing run, recorded
 # in $CHECK_TIMES as "KVER/ARCH NAME SECONDS"; without one, a sixth of the
-# timeout its scenario would run with (tests/vm/run-scenario.sh --timeout;
-# passing runs took a fifth to a tenth of theirs).
+# timeout its scenario would run with (tests/vm/run-scenario.sh --timeout),
+# a rough guess (passing runs took a tenth to a third of theirs) that only
+# orders the jobs until each has a recorded time.
 # ----------------------------------------------------------------------------
 CHECK_TIMES=$DEVPRIV_CACHE/check-times
 
