@@ -330,9 +330,29 @@ static void dpt_stress_pagemap_fn(struct dpt_worker *w)
 }
 
 /*
- * Random offsets of the whole space, looked up while pagemaps come and go:
- * whatever page an offset finds must translate back to that offset.  Inside
- * the RCU read section the chunk, its pages and its pagemap stay valid.
+ * Whatever page @offset finds must translate back to it.  Inside the RCU
+ * read section the chunk, its pages and its pagemap stay valid.
+ */
+static void dpt_stress_check_offset(struct dpt_stress *st, unsigned long offset)
+{
+	struct devpriv_chunk *chunk;
+	struct page *page;
+
+	rcu_read_lock();
+	page = devpriv_space_offset_to_page(st->space, offset);
+	if (page) {
+		chunk = devpriv_page_chunk(page);
+		if (!chunk || devpriv_page_to_offset(page) != offset ||
+		    devpriv_page_to_index(page) != offset - chunk->dpgmap->base)
+			dpt_stress_error(st, "offset %#lx finds a page of offset %#lx",
+					 offset, devpriv_page_to_offset(page));
+	}
+	rcu_read_unlock();
+}
+
+/*
+ * Random offsets of the whole space, looked up while pagemaps come and go
+ * (dpt_stress_check_offset()).
  */
 static void dpt_stress_reader_fn(struct dpt_worker *w)
 {
@@ -341,20 +361,9 @@ static void dpt_stress_reader_fn(struct dpt_worker *w)
 
 	while (!READ_ONCE(st->stop) && !atomic_read(&st->errors)) {
 		unsigned long offset = dpt_rnd_range(&w->rnd, 0, pages - 1);
-		struct devpriv_chunk *chunk;
-		struct page *page;
 
 		w->rounds++;
-		rcu_read_lock();
-		page = devpriv_space_offset_to_page(st->space, offset);
-		if (page) {
-			chunk = devpriv_page_chunk(page);
-			if (!chunk || devpriv_page_to_offset(page) != offset ||
-			    devpriv_page_to_index(page) != offset - chunk->dpgmap->base)
-				dpt_stress_error(st, "offset %#lx finds a page of offset %#lx",
-						 offset, devpriv_page_to_offset(page));
-		}
-		rcu_read_unlock();
+		dpt_stress_check_offset(st, offset);
 		if (!(w->rounds % 256))
 			cond_resched();
 	}
@@ -567,12 +576,7 @@ static void dpt_stress_growth_reader_fn(struct dpt_worker *w)
 			dpt_stress_error(st, "resident index %lu: page %p", i, page);
 		offset = dpt_rnd_range(&w->rnd, 0,
 				       devpriv_granule_offset(high) - 1);
-		rcu_read_lock();
-		page = devpriv_space_offset_to_page(st->space, offset);
-		if (page && devpriv_page_to_offset(page) != offset)
-			dpt_stress_error(st, "offset %#lx finds a page of offset %#lx",
-					 offset, devpriv_page_to_offset(page));
-		rcu_read_unlock();
+		dpt_stress_check_offset(st, offset);
 		if (!(w->rounds % 256))
 			cond_resched();
 	}
