@@ -218,7 +218,7 @@ static struct range devpriv_iomem_bounds(void)
 }
 
 struct devpriv_gap_search {
-	u64 lo, hi, size;
+	u64 lo, hi, size, align;
 	u64 cursor;
 	u64 best;
 	bool found;
@@ -234,7 +234,7 @@ static void devpriv_gap_consider(struct devpriv_gap_search *s, u64 start,
 	end = min(end, s->hi);
 	if (end < start || end - start + 1 < s->size)
 		return;
-	candidate = ALIGN_DOWN(end - s->size + 1, DEVPRIV_WINDOW_ALIGN);
+	candidate = ALIGN_DOWN(end - s->size + 1, s->align);
 	if (candidate < start)
 		return;
 	s->best = candidate;
@@ -256,7 +256,7 @@ static int devpriv_gap_visit(struct resource *res, void *arg)
  * every resource, and the walk resumes after each one's end, so children
  * are skipped) and take the highest gap that fits.
  */
-static int devpriv_place_iomem(struct devpriv_window *win, u64 size)
+static int devpriv_place_iomem(struct devpriv_window *win, u64 size, u64 align)
 {
 	struct range bounds = devpriv_iomem_bounds();
 	int attempt;
@@ -266,6 +266,7 @@ static int devpriv_place_iomem(struct devpriv_window *win, u64 size)
 			.lo = bounds.start,
 			.hi = bounds.end,
 			.size = size,
+			.align = align,
 			.cursor = bounds.start,
 		};
 		struct resource *res;
@@ -379,10 +380,12 @@ static resource_size_t devpriv_above_alignf(void *data,
 }
 
 /**
- * devpriv_above_claim() - claim a window above the CPU's physical width
+ * devpriv_above_claim_aligned() - claim a window above the CPU's physical width
  * @res: the window: name, flags and desc filled in by the caller, which
  *	owns its storage until devpriv_above_release()
  * @size: bytes, a multiple of the window alignment (2 MiB)
+ * @align: alignment of the window's start, a power of two of at least
+ *	2 MiB (the largest device folio of its pagemap)
  *
  * For the library's own instances only (embedded copies reach it with
  * symbol_get()); drivers have no use for it.
@@ -390,7 +393,7 @@ static resource_size_t devpriv_above_alignf(void *data,
  * Context: process context; sleeps.
  * Return: 0 with @res placed; -ENOSPC if the range has no room.
  */
-int devpriv_above_claim(struct resource *res, u64 size)
+int devpriv_above_claim_aligned(struct resource *res, u64 size, u64 align)
 {
 	struct devpriv_phys_limits l;
 	u64 limit;
@@ -405,14 +408,14 @@ int devpriv_above_claim(struct resource *res, u64 size)
 	}
 	err = allocate_resource(&devpriv_above_root, res, size,
 				devpriv_above_root.start, devpriv_above_root.end,
-				DEVPRIV_WINDOW_ALIGN, devpriv_above_alignf, NULL);
+				align, devpriv_above_alignf, NULL);
 	mutex_unlock(&devpriv_above_lock);
 	return err ? -ENOSPC : 0;
 }
-EXPORT_SYMBOL_DEVPRIV(devpriv_above_claim);
+EXPORT_SYMBOL_DEVPRIV(devpriv_above_claim_aligned);
 
 /**
- * devpriv_above_release() - give back a window of devpriv_above_claim()
+ * devpriv_above_release() - give back a window of devpriv_above_claim_aligned()
  * @res: the window, no longer mapped (memunmap_pages() has returned)
  *
  * Context: process context; sleeps.
@@ -425,9 +428,9 @@ void devpriv_above_release(struct resource *res)
 }
 EXPORT_SYMBOL_DEVPRIV(devpriv_above_release);
 
-static int devpriv_above_get(struct resource *res, u64 size)
+static int devpriv_above_get(struct resource *res, u64 size, u64 align)
 {
-	return devpriv_above_claim(res, size);
+	return devpriv_above_claim_aligned(res, size, align);
 }
 
 static void devpriv_above_put(struct resource *res)
@@ -439,24 +442,25 @@ static void devpriv_above_put(struct resource *res)
  * An embedded copy claims through devpriv.ko, loading it if it can, and
  * keeps a reference to the module for as long as it holds the window.
  */
-static int devpriv_above_get(struct resource *res, u64 size)
+static int devpriv_above_get(struct resource *res, u64 size, u64 align)
 {
-	int (*claim)(struct resource *res, u64 size);
+	int (*claim)(struct resource *res, u64 size, u64 align);
 	int err;
 
-	claim = symbol_get(devpriv_above_claim);
+	/* a devpriv.ko without the aligned claim is too old: not found */
+	claim = symbol_get(devpriv_above_claim_aligned);
 
 	if (!claim) {
 		request_module("devpriv");
-		claim = symbol_get(devpriv_above_claim);
+		claim = symbol_get(devpriv_above_claim_aligned);
 	}
 	if (!claim) {
 		pr_warn_once("devpriv: windows above the CPU's physical width are arbitrated by devpriv.ko, which is not loaded\n");
 		return -ENOSPC;
 	}
-	err = claim(res, size);
+	err = claim(res, size, align);
 	if (err)
-		symbol_put(devpriv_above_claim);
+		symbol_put(devpriv_above_claim_aligned);
 	return err;
 }
 
@@ -470,11 +474,12 @@ static void devpriv_above_put(struct resource *res)
 		release(res);
 		symbol_put(devpriv_above_release);
 	}
-	symbol_put(devpriv_above_claim);
+	symbol_put(devpriv_above_claim_aligned);
 }
 #endif
 
-static int devpriv_place_above_cpu(struct devpriv_window *win, u64 size)
+static int devpriv_place_above_cpu(struct devpriv_window *win, u64 size,
+				   u64 align)
 {
 	struct devpriv_phys_limits l;
 	u64 limit;
@@ -487,7 +492,7 @@ static int devpriv_place_above_cpu(struct devpriv_window *win, u64 size)
 	win->above.name = devpriv_window_name;
 	win->above.flags = IORESOURCE_MEM | IORESOURCE_BUSY;
 	win->above.desc = IORES_DESC_DEVICE_PRIVATE_MEMORY;
-	err = devpriv_above_get(&win->above, size);
+	err = devpriv_above_get(&win->above, size, align);
 	if (err)
 		return err;
 	atomic_inc(&devpriv_nr_above);
@@ -496,7 +501,7 @@ static int devpriv_place_above_cpu(struct devpriv_window *win, u64 size)
 	return 0;
 }
 
-static int devpriv_place(struct devpriv_window *win, u64 size)
+static int devpriv_place(struct devpriv_window *win, u64 size, u64 align)
 {
 	int mode = READ_ONCE(devpriv_placement_mode);
 	bool iomem = mode != DEVPRIV_PLACEMENT_ABOVE;
@@ -504,12 +509,12 @@ static int devpriv_place(struct devpriv_window *win, u64 size)
 	int err = -ENOSPC;
 
 	if (iomem) {
-		err = devpriv_place_iomem(win, size);
+		err = devpriv_place_iomem(win, size, align);
 		if (!err || !above)
 			return err;
 	}
 	if (above)
-		err = devpriv_place_above_cpu(win, size);
+		err = devpriv_place_above_cpu(win, size, align);
 	return err;
 }
 
@@ -526,6 +531,9 @@ static void devpriv_unplace(struct devpriv_window *win)
 static int devpriv_phys_populate(struct devpriv_chunk *chunk, int nid)
 {
 	u64 size = ALIGN(chunk->nr_pages, DEVPRIV_GRANULE_PAGES) << PAGE_SHIFT;
+	/* a large device folio's pfn is as aligned as its index */
+	u64 align = max_t(u64, DEVPRIV_WINDOW_ALIGN,
+			  (u64)PAGE_SIZE << chunk->dpgmap->folio_order);
 	struct devpriv_window *win;
 	void *addr;
 	int err;
@@ -535,7 +543,7 @@ static int devpriv_phys_populate(struct devpriv_chunk *chunk, int nid)
 		err = -ENOMEM;
 		goto err_free;
 	}
-	err = devpriv_place(win, size);
+	err = devpriv_place(win, size, align);
 	if (err)
 		goto err_free;
 
@@ -579,18 +587,48 @@ static void devpriv_phys_show(struct seq_file *m, struct devpriv_chunk *chunk)
 		   (u64)win->res->end, devpriv_placement_names[win->placement]);
 }
 
-/* One page of bookkeeping per eviction batch. */
+/*
+ * Pages per eviction batch: one page of bookkeeping, or the pagemap's
+ * largest folio, which migrate_device_range() skips unless the batch holds
+ * it whole.  Chunks and batches are folio aligned, so every batch does.
+ */
 #define DEVPRIV_EVICT_BATCH	(PAGE_SIZE / (4 * sizeof(long)))
 
 struct devpriv_evict_batch {
-	unsigned long src[DEVPRIV_EVICT_BATCH];
-	unsigned long dst[DEVPRIV_EVICT_BATCH];
-	struct page *spages[DEVPRIV_EVICT_BATCH];
-	struct page *dpages[DEVPRIV_EVICT_BATCH];
+	unsigned long *src;
+	unsigned long *dst;
+	struct page **spages;
+	struct page **dpages;
 };
 
+static unsigned long devpriv_evict_batch_pages(struct devpriv_chunk *chunk)
+{
+	return max(DEVPRIV_EVICT_BATCH, 1UL << chunk->dpgmap->folio_order);
+}
+
+static struct devpriv_evict_batch *devpriv_evict_batch_alloc(unsigned long n)
+{
+	struct devpriv_evict_batch *b;
+	unsigned long *words;
+
+	/* teardown cannot fail: wait for memory instead */
+	b = devpriv_kmalloc_obj(*b, GFP_KERNEL | __GFP_NOFAIL);
+	words = kvmalloc_array(4 * n, sizeof(long), GFP_KERNEL | __GFP_NOFAIL);
+	b->src = words;
+	b->dst = words + n;
+	b->spages = (struct page **)(words + 2 * n);
+	b->dpages = (struct page **)(words + 3 * n);
+	return b;
+}
+
+static void devpriv_evict_batch_free(struct devpriv_evict_batch *b)
+{
+	kvfree(b->src);
+	kfree(b);
+}
+
 /*
- * Drop the destination pages of a batch that could not be copied: its
+ * Drop the destination folios of a batch that could not be copied: its
  * pages stay on the device for the next pass.
  */
 static void devpriv_phys_evict_abandon(struct devpriv_evict_batch *b,
@@ -599,13 +637,36 @@ static void devpriv_phys_evict_abandon(struct devpriv_evict_batch *b,
 	unsigned long i;
 
 	for (i = 0; i < n; i++) {
-		if (!b->dpages[i])
-			continue;
-		unlock_page(b->dpages[i]);
-		put_page(b->dpages[i]);
+		struct page *dpage = migrate_pfn_to_page(b->dst[i]);
+
 		b->dpages[i] = NULL;
 		b->dst[i] = 0;
+		if (!dpage)
+			continue;
+		folio_unlock(page_folio(dpage));
+		folio_put(page_folio(dpage));
 	}
+}
+
+/*
+ * A system folio for the device folio of @spage, locked, as the migrate
+ * dst of its first page; NULL if none of its size can be had now.  A large
+ * device folio needs a large destination: without a vma the core cannot
+ * split it, and a failed allocation leaves it for the next pass.
+ */
+static struct folio *devpriv_phys_evict_dst(struct page *spage, bool compound)
+{
+	unsigned int order = compound ? folio_order(page_folio(spage)) : 0;
+	struct folio *dst;
+
+	if (!order)
+		dst = page_folio(alloc_page(GFP_HIGHUSER_MOVABLE | __GFP_NOFAIL));
+	else
+		dst = folio_alloc(GFP_HIGHUSER_MOVABLE | __GFP_RETRY_MAYFAIL |
+				  __GFP_NOWARN, order);
+	if (dst)
+		folio_lock(dst);
+	return dst;
 }
 
 static void devpriv_phys_evict_batch(struct devpriv_chunk *chunk,
@@ -614,23 +675,33 @@ static void devpriv_phys_evict_batch(struct devpriv_chunk *chunk,
 				     bool last_pass)
 {
 	struct devpriv_pagemap *dpgmap = chunk->dpgmap;
-	unsigned long i, nr_moving = 0;
+	unsigned long i, j, nr, nr_moving = 0;
 	int err = 0;
 
 	migrate_device_range(b->src, page_to_pfn(chunk->pages + first), n);
-	for (i = 0; i < n; i++) {
-		struct page *dpage = NULL;
+	memset(b->dst, 0, n * sizeof(*b->dst));
+	memset(b->spages, 0, n * sizeof(*b->spages));
+	memset(b->dpages, 0, n * sizeof(*b->dpages));
+	for (i = 0; i < n; i += nr) {
+		struct page *spage = migrate_pfn_to_page(b->src[i]);
+		bool compound = b->src[i] & DEVPRIV_MIGRATE_PFN_COMPOUND;
+		struct folio *dst;
 
-		b->spages[i] = migrate_pfn_to_page(b->src[i]);
-		b->dst[i] = 0;
-		if (b->spages[i] && (b->src[i] & MIGRATE_PFN_MIGRATE)) {
-			/* teardown cannot fail: wait for memory instead */
-			dpage = alloc_page(GFP_HIGHUSER_MOVABLE | __GFP_NOFAIL);
-			lock_page(dpage);
-			b->dst[i] = migrate_pfn(page_to_pfn(dpage));
-			nr_moving++;
+		nr = 1;
+		if (!spage || !(b->src[i] & MIGRATE_PFN_MIGRATE))
+			continue;
+		dst = devpriv_phys_evict_dst(spage, compound);
+		if (!dst)
+			continue;
+		nr = folio_nr_pages(dst);
+		b->dst[i] = migrate_pfn(folio_pfn(dst)) |
+			    (nr > 1 ? DEVPRIV_MIGRATE_PFN_COMPOUND : 0);
+		/* the driver copies page by page, large folio or not */
+		for (j = 0; j < nr; j++) {
+			b->spages[i + j] = spage + j;
+			b->dpages[i + j] = folio_page(dst, j);
 		}
-		b->dpages[i] = dpage;
+		nr_moving += nr;
 	}
 	if (nr_moving && dpgmap->copy_to_ram) {
 		/* a forced fault is a device that cannot copy this batch */
@@ -673,7 +744,8 @@ static unsigned long devpriv_pages_in_use(struct page *pages, unsigned long n)
 
 /*
  * One eviction pass over @chunk, in batches so that the bookkeeping is one
- * page whatever the chunk size.  migrate_device_range() skips, without
+ * page (or one largest folio) whatever the chunk size.  A large folio goes
+ * whole, to a system folio of its size.  migrate_device_range() skips, without
  * telling, any page it cannot take right now (locked by a fault or a
  * migration in flight, or about to lose its last reference), so the pass
  * reports how many pages are still referenced and the pagemap repeats it
@@ -682,12 +754,12 @@ static unsigned long devpriv_pages_in_use(struct page *pages, unsigned long n)
 static unsigned long devpriv_phys_evict(struct devpriv_chunk *chunk,
 					bool last_pass)
 {
-	struct devpriv_evict_batch *b;
 	unsigned long first, n, in_use = 0;
+	unsigned long batch = devpriv_evict_batch_pages(chunk);
+	struct devpriv_evict_batch *b = devpriv_evict_batch_alloc(batch);
 
-	b = devpriv_kmalloc_obj(*b, GFP_KERNEL | __GFP_NOFAIL);
 	for (first = 0; first < chunk->nr_pages; first += n) {
-		n = min(chunk->nr_pages - first, DEVPRIV_EVICT_BATCH);
+		n = min(chunk->nr_pages - first, batch);
 		if (!devpriv_pages_in_use(chunk->pages + first, n))
 			continue;
 		/* a forced fault skips the batch, as if every page were busy */
@@ -696,7 +768,7 @@ static unsigned long devpriv_phys_evict(struct devpriv_chunk *chunk,
 		in_use += devpriv_pages_in_use(chunk->pages + first, n);
 		cond_resched();
 	}
-	kfree(b);
+	devpriv_evict_batch_free(b);
 	return in_use;
 }
 

@@ -153,6 +153,13 @@ run DEVPRIV_HAVE_MIGRATE_PFN_COMPOUND \
 unsigned long devpriv_probe = MIGRATE_PFN_COMPOUND;
 C
 
+run DEVPRIV_HAVE_ZONE_DEVICE_FOLIO_INIT \
+	"zone_device_folio_init(folio, pgmap, order): a device-private folio of any order, made compound by the core (device-private THP series, v6.19 cycle)" <<'C'
+#include <linux/memremap.h>
+void devpriv_probe(struct folio *f, struct dev_pagemap *pgmap);
+void devpriv_probe(struct folio *f, struct dev_pagemap *pgmap) { zone_device_folio_init(f, pgmap, 9); }
+C
+
 run DEVPRIV_HAVE_MAKE_DEVICE_EXCLUSIVE \
 	"make_device_exclusive(mm, addr, owner, &folio) replaces make_device_exclusive_range() (mm/rmap: implement make_device_exclusive() using folio_walk instead of rmap walk, v6.15)" <<'C'
 #include <linux/mm_types.h>

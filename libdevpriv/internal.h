@@ -154,7 +154,7 @@ void devpriv_phys_limits_now(struct devpriv_phys_limits *l);
 
 struct resource;
 /* devpriv.ko's arbiter; embedded copies reach it with symbol_get() */
-int devpriv_above_claim(struct resource *res, u64 size);
+int devpriv_above_claim_aligned(struct resource *res, u64 size, u64 align);
 void devpriv_above_release(struct resource *res);
 u64 devpriv_phys_limit(const struct devpriv_phys_limits *l, const char **why);
 

@@ -104,18 +104,18 @@ static void devpriv_chunk_folio_split(struct folio *head, struct folio *tail)
 {
 	struct devpriv_pagemap *dpgmap = devpriv_pgmap_owner(head->pgmap);
 
-	if (dpgmap->fwd.folio_split) {
-		dpgmap->fwd.folio_split(head, tail);
-		return;
-	}
 	/*
 	 * Having the op means core mm leaves the new folio to us: give it
-	 * the pagemap and mapping it gives folios of pagemaps without one.
+	 * the pagemap and mapping it gives folios of pagemaps without one,
+	 * before the driver sees it (its pgmap is the chunk's: a folio never
+	 * spans chunks).
 	 */
 	if (tail) {
 		tail->pgmap = head->pgmap;
 		tail->mapping = head->mapping;
 	}
+	if (dpgmap->fwd.folio_split)
+		dpgmap->fwd.folio_split(head, tail);
 }
 #endif
 
@@ -223,6 +223,55 @@ int devpriv_migrate_device_range(struct devpriv_pagemap *dpgmap,
 }
 EXPORT_SYMBOL_DEVPRIV(devpriv_migrate_device_range);
 
+/**
+ * devpriv_folio_init() - hand out a device folio of a pagemap
+ * @dpgmap: a registered pagemap
+ * @index: pagemap index of the folio's first page, a multiple of
+ *	1 << @order
+ * @order: log2 of the folio's pages, at most
+ *	devpriv_pagemap_folio_order(@dpgmap)
+ *
+ * Initialises the free pages @index .. @index + (1 << @order) - 1, chosen
+ * by the driver's allocator, as one device folio for the core
+ * (zone_device_folio_init(); a large folio is compound): the first step of
+ * a migration to the device.  The chunk is @index's own, so the folio's
+ * struct pages are contiguous and, as the chunk's backing is aligned to
+ * @dpgmap->folio_order, so is its pfn.  When its last reference goes, the
+ * driver's folio_free gets the whole folio.
+ *
+ * Context: any context.  The pages must be free and the driver's.
+ * Return: the folio, locked and with one reference, as migrate_vma wants
+ * a destination; ERR_PTR(-EINVAL) (with a one-time warning) for an order
+ * the pagemap does not have, a misaligned or out-of-range @index, or an
+ * unregistered pagemap; ERR_PTR(-ENXIO) if @index's chunk is not populated;
+ * ERR_PTR(-ENODEV) once the pagemap is dying.
+ */
+struct folio *devpriv_folio_init(struct devpriv_pagemap *dpgmap,
+				 unsigned long index, unsigned int order)
+{
+	struct devpriv_chunk *chunk;
+	struct folio *folio;
+
+	if (DEVPRIV_WARN_ONCE(!dpgmap || !dpgmap->chunks ||
+			      order > devpriv_pagemap_folio_order(dpgmap) ||
+			      !IS_ALIGNED(index, 1UL << order) ||
+			      index >= dpgmap->nr_pages ||
+			      (1UL << order) > dpgmap->nr_pages - index,
+			      "devpriv: no folio of order %u at index %lu\n",
+			      order, index))
+		return ERR_PTR(-EINVAL);
+	if (devpriv_pagemap_dying(dpgmap))
+		return ERR_PTR(-ENODEV);
+	/* pairs with the release in devpriv_chunk_populate() */
+	chunk = smp_load_acquire(&dpgmap->chunks[index >> dpgmap->chunk_order]);
+	if (!chunk)
+		return ERR_PTR(-ENXIO);
+	folio = (struct folio *)(chunk->pages + (index - chunk->first_index));
+	devpriv_zone_device_folio_init(folio, &chunk->pgmap, order);
+	return folio;
+}
+EXPORT_SYMBOL_DEVPRIV(devpriv_folio_init);
+
 static unsigned long devpriv_chunk_pages(struct devpriv_pagemap *dpgmap)
 {
 	return 1UL << dpgmap->chunk_order;
@@ -326,10 +375,21 @@ static int devpriv_pagemap_validate(struct devpriv_pagemap *dpgmap,
 			      "devpriv: %lu pages exceed the device-private space\n",
 			      dpgmap->nr_pages))
 		return -EOVERFLOW;
+	if (DEVPRIV_WARN_ONCE(dpgmap->folio_order > chunk_order ||
+			      dpgmap->folio_order > PMD_SHIFT - PAGE_SHIFT,
+			      "devpriv: folio order %u needs a chunk order of at least %u (have %u) and at most the PMD order %u\n",
+			      dpgmap->folio_order, dpgmap->folio_order,
+			      chunk_order, PMD_SHIFT - PAGE_SHIFT))
+		return -EINVAL;
+	if (DEVPRIV_WARN_ONCE(dpgmap->folio_order && !dpgmap->fwd.folio_free,
+			      "devpriv: large folios (folio order %u) need a folio_free op\n",
+			      dpgmap->folio_order))
+		return -EINVAL;
 	/* a pagemap smaller than a chunk reserves only the offsets it can use */
 	dpgmap->chunk_order = min_t(unsigned int, chunk_order,
-				    max_t(unsigned int, DEVPRIV_MIN_CHUNK_ORDER,
-					  order_base_2(dpgmap->nr_pages)));
+				    max_t(unsigned int, dpgmap->folio_order,
+					  max_t(unsigned int, DEVPRIV_MIN_CHUNK_ORDER,
+						order_base_2(dpgmap->nr_pages))));
 	return 0;
 }
 

@@ -119,6 +119,60 @@ static inline void devpriv_zone_device_page_init(struct page *page)
 #endif
 }
 
+/*
+ * Large device-private folios: the core migrates a PMD-sized anonymous
+ * folio to and from device-private memory whole, and splits a device folio
+ * through dev_pagemap_ops.folio_split.  Where the kernel cannot, the
+ * migrate flags are 0, so that a driver's large-folio branch compiles and
+ * is never taken.
+ */
+#if defined(DEVPRIV_HAVE_ZONE_DEVICE_FOLIO_INIT) && \
+	defined(DEVPRIV_HAVE_MIGRATE_PFN_COMPOUND) && \
+	defined(DEVPRIV_HAVE_PGMAP_FOLIO_SPLIT) && \
+	defined(CONFIG_TRANSPARENT_HUGEPAGE)
+#define DEVPRIV_HAVE_LARGE_FOLIOS	1
+#define DEVPRIV_MIGRATE_PFN_COMPOUND	MIGRATE_PFN_COMPOUND
+#define DEVPRIV_MIGRATE_VMA_SELECT_COMPOUND	MIGRATE_VMA_SELECT_COMPOUND
+/* the largest folio the core migrates to and from device memory */
+#define DEVPRIV_FOLIO_ORDER_MAX		HPAGE_PMD_ORDER
+#else
+#define DEVPRIV_MIGRATE_PFN_COMPOUND	0UL
+#define DEVPRIV_MIGRATE_VMA_SELECT_COMPOUND	0
+#define DEVPRIV_FOLIO_ORDER_MAX		0
+#endif
+
+/**
+ * devpriv_zone_device_folio_init() - hand out a free device folio
+ * @folio: the first page of a free, naturally aligned run of 1 << @order
+ *	pages of one pagemap, as a folio
+ * @pgmap: the pagemap of those pages
+ * @order: log2 of the pages; at most %DEVPRIV_FOLIO_ORDER_MAX
+ *
+ * zone_device_folio_init() where the kernel has it, which makes the run one
+ * compound folio; zone_device_page_init() elsewhere, where @order is 0.
+ * The folio comes back locked with one reference.
+ *
+ * Context: any context.
+ */
+static inline void devpriv_zone_device_folio_init(struct folio *folio,
+						  struct dev_pagemap *pgmap,
+						  unsigned int order)
+{
+#ifdef DEVPRIV_HAVE_ZONE_DEVICE_FOLIO_INIT
+	zone_device_folio_init(folio, pgmap, order);
+#else
+	/* every device folio is a page on this kernel */
+	WARN_ON_ONCE(order);
+#if defined(DEVPRIV_ZONE_DEVICE_PAGE_INIT_3)
+	zone_device_page_init(&folio->page, pgmap, 0);
+#elif defined(DEVPRIV_ZONE_DEVICE_PAGE_INIT_2)
+	zone_device_page_init(&folio->page, 0);
+#else
+	zone_device_page_init(&folio->page);
+#endif
+#endif
+}
+
 #ifdef __KERNEL__
 /**
  * devpriv_make_device_exclusive() - give the device exclusive access to a page

@@ -92,9 +92,12 @@ enum devpriv_pagemap_flags {
  * @memory_failure: optional, as dev_pagemap_ops.memory_failure; @pgmap is
  *	the chunk's (see devpriv_page_pagemap()).  Without it core mm's
  *	generic handler runs.
- * @folio_split: optional, as dev_pagemap_ops.folio_split.  Only kernels
- *	with large device-private folios (6.19+) have it; registration fails
- *	with -EINVAL elsewhere rather than never calling it.
+ * @folio_split: optional, as dev_pagemap_ops.folio_split: the core splits
+ *	the large folio @head; called for each new folio @tail after
+ *	libdevpriv gave it @head's pagemap and mapping, then once with @tail
+ *	NULL.  The driver moves its own per-folio state.  Only kernels with
+ *	large device-private folios (6.19+) have it; registration fails with
+ *	-EINVAL elsewhere rather than never calling it.
  *
  * Exactly one of @page_free and @folio_free must be set.  Unlike &struct
  * dev_pagemap_ops, the members are the same on every kernel, so a driver
@@ -208,6 +211,14 @@ extern struct devpriv_offset_table *devpriv_offsets;
  *	offset; offsets of a chunk are always chunk aligned, so this only
  *	matters above @chunk_order.
  * @flags: &enum devpriv_pagemap_flags
+ * @folio_order: log2 of the pages of the largest device folio the driver
+ *	hands out (devpriv_folio_init()); 0, for single pages only, unless
+ *	set.  At most @chunk_order and the PMD order.  Each chunk's backing
+ *	is aligned to it, so that a naturally aligned run of indices that
+ *	long is one run of contiguous struct pages, which the core can make
+ *	one compound folio.  Takes effect only where the kernel migrates
+ *	large device folios: see devpriv_pagemap_folio_order().  A pagemap
+ *	with a @folio_order needs a folio_free op.
  * @devpriv_ops: the driver's callbacks as a &struct devpriv_pagemap_ops,
  *	the same on every kernel; instead of @ops.
  * @base: output: device-private offset of index 0 (read-only)
@@ -225,6 +236,7 @@ struct devpriv_pagemap {
 	unsigned int chunk_order;
 	unsigned int align_order;
 	unsigned int flags;
+	unsigned int folio_order;
 	const struct devpriv_pagemap_ops *devpriv_ops;
 
 	unsigned long base;
@@ -261,6 +273,8 @@ void devm_devpriv_memunmap_pagemap(struct device *dev,
 int devpriv_pagemap_populate(struct devpriv_pagemap *dpgmap,
 			     unsigned long first_index, unsigned long nr_pages);
 struct page *devpriv_offset_to_page_slow(unsigned long offset);
+struct folio *devpriv_folio_init(struct devpriv_pagemap *dpgmap,
+				 unsigned long index, unsigned int order);
 int devpriv_migrate_device_range(struct devpriv_pagemap *dpgmap,
 				 unsigned long *src_pfns, unsigned long index,
 				 unsigned long npages);
@@ -461,6 +475,73 @@ static inline unsigned long devpriv_migrate_pfn(struct page *page)
 }
 
 /**
+ * devpriv_pagemap_folio_order() - the largest device folio a pagemap has
+ * @dpgmap: a pagemap
+ *
+ * @dpgmap->folio_order where the kernel migrates large device folios
+ * (%DEVPRIV_HAVE_LARGE_FOLIOS, 6.19 on); 0 elsewhere, so that one driver
+ * source sizes its folios by this and takes its order-0 path there.
+ *
+ * Context: any context.
+ * Return: log2 of the pages of the largest folio devpriv_folio_init()
+ * accepts for @dpgmap.
+ */
+static inline unsigned int devpriv_pagemap_folio_order(const struct devpriv_pagemap *dpgmap)
+{
+	return DEVPRIV_FOLIO_ORDER_MAX ? dpgmap->folio_order : 0;
+}
+
+/**
+ * devpriv_index_to_folio() - folio of a pagemap index
+ * @dpgmap: a registered pagemap
+ * @index: page index within @dpgmap
+ *
+ * Context: any context; the folio must be referenced (or free and owned by
+ * the driver's allocator), so that it cannot be split meanwhile.
+ * Return: the folio holding @index; NULL as devpriv_index_to_page().
+ */
+static inline struct folio *devpriv_index_to_folio(const struct devpriv_pagemap *dpgmap,
+						   unsigned long index)
+{
+	struct page *page = devpriv_index_to_page(dpgmap, index);
+
+	return page ? page_folio(page) : NULL;
+}
+
+/**
+ * devpriv_folio_to_index() - pagemap index of a device folio's first page
+ * @folio: a folio of a libdevpriv pagemap
+ *
+ * Context: any context; the folio must be referenced or otherwise pinned.
+ * Return: the index, or %DEVPRIV_BAD_INDEX (with a one-time warning) for a
+ * foreign folio.
+ */
+static inline unsigned long devpriv_folio_to_index(const struct folio *folio)
+{
+	return devpriv_page_to_index(&folio->page);
+}
+
+/**
+ * devpriv_folio_migrate_pfn() - migrate pfn of a device folio
+ * @folio: a folio of a libdevpriv pagemap, from devpriv_folio_init()
+ *
+ * devpriv_migrate_pfn() of its first page, with %MIGRATE_PFN_COMPOUND for
+ * a large folio, as the dst entry of a migration that moves a large folio
+ * whole wants it.
+ *
+ * Context: any context.
+ * Return: the migrate pfn, with %MIGRATE_PFN_VALID set.
+ */
+static inline unsigned long devpriv_folio_migrate_pfn(struct folio *folio)
+{
+	unsigned long mpfn = devpriv_migrate_pfn(&folio->page);
+
+	if (folio_test_large(folio))
+		mpfn |= DEVPRIV_MIGRATE_PFN_COMPOUND;
+	return mpfn;
+}
+
+/**
  * devpriv_migrate_pfn_to_page() - page of a migrate pfn
  * @mpfn: an entry of a migrate_vma src or dst array
  *
@@ -482,6 +563,37 @@ static inline struct page *devpriv_migrate_pfn_to_page(unsigned long mpfn)
 static inline struct page *devpriv_hmm_pfn_to_page(unsigned long hmm_pfn)
 {
 	return hmm_pfn_to_page(hmm_pfn);
+}
+
+/**
+ * devpriv_hmm_pfn_to_page_at() - page of an hmm pfn at its virtual address
+ * @hmm_pfn: the entry of &hmm_range.hmm_pfns for @addr, %HMM_PFN_VALID set
+ * @addr: the virtual address of that entry
+ *
+ * devpriv_hmm_pfn_to_page(), right for the pages of a device-private folio
+ * mapped by a PMD too.  7.3's hmm_range_fault() fills the entries of such a
+ * PMD from the folio's first pfn on, wherever the range starts in the PMD,
+ * so an entry names the page @addr maps only when the range starts on the
+ * PMD's boundary.  The page of a folio mapped by one entry of order N is
+ * the folio's page at @addr's offset in the 1 << N pages the entry maps,
+ * which this takes whatever the kernel wrote.
+ *
+ * Context: any context, inside the mmu_interval_read_begin() window.
+ * Return: the page (system or device).
+ */
+static inline struct page *devpriv_hmm_pfn_to_page_at(unsigned long hmm_pfn,
+						      unsigned long addr)
+{
+	struct page *page = hmm_pfn_to_page(hmm_pfn);
+	unsigned int order = hmm_pfn_to_map_order(hmm_pfn);
+	struct folio *folio;
+
+	if (!order || !is_device_private_page(page))
+		return page;
+	folio = page_folio(page);
+	if (folio_order(folio) != order)
+		return page;
+	return folio_page(folio, (addr >> PAGE_SHIFT) & ((1UL << order) - 1));
 }
 
 /*

@@ -51,6 +51,9 @@ enum dpt_event_type {
  * @nr_migrate_to_ram: driver migrate_to_ram calls
  * @nr_bad: inconsistencies the backend or the driver ops noticed
  * @last_page: page of the last driver callback
+ * @last_nr_pages: pages of the folio of the last folio_free call
+ * @nr_split: folio_split calls for a new folio (&dpt_folio_ops)
+ * @nr_split_done: folio_split calls that end a split
  * @nr_events: entries used in @events
  * @events: backend calls, DPT_EVENT() encoded, in order
  *
@@ -67,6 +70,9 @@ struct dpt_pagemap {
 	atomic_t nr_migrate_to_ram;
 	atomic_t nr_bad;
 	struct page *last_page;
+	unsigned long last_nr_pages;
+	atomic_t nr_split;
+	atomic_t nr_split_done;
 	atomic_t nr_events;
 	u32 events[DPT_MAX_EVENTS];
 };
@@ -86,6 +92,8 @@ extern struct kunit_suite devpriv_stress_test_suite;
 extern const struct devpriv_backend dpt_backend;
 extern const struct devpriv_backend dpt_backend_evict;
 extern const struct dev_pagemap_ops dpt_ops;
+extern const struct devpriv_pagemap_ops dpt_folio_ops;
+extern const struct devpriv_pagemap_ops dpt_page_ops;
 extern const struct dev_pagemap_ops dpt_ops_no_free;
 extern const struct dev_pagemap_ops dpt_ops_no_fault;
 
@@ -109,6 +117,11 @@ void dpt_pagemap_init(struct dpt_pagemap *tp, unsigned long nr_pages,
 		      unsigned int chunk_order, unsigned int flags);
 struct dpt_pagemap *dpt_pagemap_new(struct kunit *test, unsigned long nr_pages,
 				    unsigned int chunk_order, unsigned int flags);
+struct dpt_pagemap *dpt_folio_pagemap_new(struct kunit *test,
+					  unsigned long nr_pages,
+					  unsigned int chunk_order,
+					  unsigned int folio_order,
+					  unsigned int flags);
 int dpt_register(struct dpt_pagemap *tp, struct devpriv_space *space,
 		 const struct devpriv_backend *backend);
 

@@ -662,6 +662,135 @@ static void devpriv_pagemap_test_evict_order(struct kunit *test)
 	dpt_space_done(test, space);
 }
 
+/*
+ * Large folios: an order the chunks cannot hold, above the PMD order, or
+ * without a folio_free op is refused; a small pagemap's chunks are lowered
+ * no further than its folio order.
+ */
+static void devpriv_pagemap_test_folio_order_bad(struct kunit *test)
+{
+	struct devpriv_space *space = dpt_space_new(test, 6);
+	const unsigned int pmd_order = PMD_SHIFT - PAGE_SHIFT;
+	struct dpt_pagemap *tp;
+
+	dpt_expect_warnings(test, 3);
+	tp = dpt_folio_pagemap_new(test, 4 * DPT_CP, DPT_CO, DPT_CO + 1, 0);
+	KUNIT_EXPECT_EQ(test, dpt_register(tp, space, &dpt_backend), -EINVAL);
+	dpt_expect_unregistered(test, tp);
+
+	tp = dpt_folio_pagemap_new(test, 4 * DPT_CP, pmd_order + 2,
+				   pmd_order + 1, 0);
+	KUNIT_EXPECT_EQ(test, dpt_register(tp, space, &dpt_backend), -EINVAL);
+	dpt_expect_unregistered(test, tp);
+
+	tp = dpt_folio_pagemap_new(test, 4 * DPT_CP, DPT_CO, DPT_CO, 0);
+	tp->dpgmap.devpriv_ops = &dpt_page_ops;
+	KUNIT_EXPECT_EQ(test, dpt_register(tp, space, &dpt_backend), -EINVAL);
+	dpt_expect_unregistered(test, tp);
+	KUNIT_EXPECT_TRUE(test, dpt_space_whole(space));
+
+	/* 100 pages would get a chunk of 128 pages but for the folio order */
+	tp = dpt_folio_pagemap_new(test, 100, pmd_order + 2, pmd_order, 0);
+	KUNIT_ASSERT_EQ(test, dpt_register(tp, space, &dpt_backend), 0);
+	KUNIT_EXPECT_EQ(test, tp->dpgmap.chunk_order,
+			max_t(unsigned int, pmd_order, DEVPRIV_MIN_CHUNK_ORDER));
+	KUNIT_EXPECT_EQ(test, devpriv_pagemap_folio_order(&tp->dpgmap),
+			DEVPRIV_FOLIO_ORDER_MAX ? pmd_order : 0U);
+	devpriv_memunmap_pagemap(&tp->dpgmap);
+	dpt_space_done(test, space);
+}
+
+/*
+ * devpriv_folio_init() refuses, before touching any page, an order the
+ * pagemap does not have, a misaligned or out-of-range index and an
+ * unregistered pagemap (loudly), an unpopulated chunk and a dying pagemap
+ * (quietly: a lazy driver and teardown meet those).
+ */
+static void devpriv_pagemap_test_folio_init_bad(struct kunit *test)
+{
+	struct devpriv_space *space = dpt_space_new(test, 6);
+	struct dpt_pagemap *tp = dpt_folio_pagemap_new(test, 4 * DPT_CP,
+						       DPT_CO + 1, DPT_CO, 0);
+	struct devpriv_pagemap *dpgmap = &tp->dpgmap;
+	unsigned int order;
+
+	KUNIT_ASSERT_EQ(test, dpt_register(tp, space, &dpt_backend), 0);
+	KUNIT_ASSERT_EQ(test, devpriv_pagemap_populate(dpgmap, 0, 1), 0);
+	order = devpriv_pagemap_folio_order(dpgmap);
+
+	KUNIT_EXPECT_EQ(test, PTR_ERR(devpriv_folio_init(dpgmap, 0, order + 1)),
+			-EINVAL);
+	if (order)
+		KUNIT_EXPECT_EQ(test, PTR_ERR(devpriv_folio_init(dpgmap, 1, order)),
+				-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(devpriv_folio_init(dpgmap, 4 * DPT_CP, 0)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test,
+			PTR_ERR(devpriv_folio_init(dpgmap, 4 * DPT_CP - 1, order)),
+			order ? -EINVAL : -ENXIO);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(devpriv_folio_init(dpgmap, 2 * DPT_CP, 0)),
+			-ENXIO);
+	devpriv_pagemap_kill(dpgmap);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(devpriv_folio_init(dpgmap, 0, 0)), -ENODEV);
+	devpriv_memunmap_pagemap(dpgmap);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(devpriv_folio_init(dpgmap, 0, 0)), -EINVAL);
+	/* order too high, out of range, unregistered; misaligned twice */
+	dpt_expect_warnings(test, order ? 5 : 3);
+	KUNIT_EXPECT_EQ(test, atomic_read(&tp->nr_bad), 0);
+	dpt_space_done(test, space);
+}
+
+/*
+ * The core splits a large device folio and calls the chunk's folio_split
+ * for each new folio, then once with NULL: the library gives the new folio
+ * the chunk's pagemap and the mapping before the driver's callback sees
+ * it, and does so for a driver without one too.  Called here on the test
+ * backend's pages, which core mm never sees.
+ */
+static void devpriv_pagemap_test_folio_split(struct kunit *test)
+{
+#ifdef DEVPRIV_HAVE_PGMAP_FOLIO_SPLIT
+	struct devpriv_space *space = dpt_space_new(test, 6);
+	struct dpt_pagemap *tp = dpt_folio_pagemap_new(test, DPT_CP, DPT_CO,
+						       DPT_CO, DEVPRIV_EAGER);
+	struct dpt_pagemap *plain = dpt_pagemap_new(test, DPT_CP, DPT_CO,
+						    DEVPRIV_EAGER);
+	struct dpt_pagemap *maps[] = { tp, plain };
+	void *mapping = (void *)0x1000;	/* never dereferenced */
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, dpt_register(tp, space, &dpt_backend), 0);
+	KUNIT_ASSERT_EQ(test, dpt_register(plain, space, &dpt_backend), 0);
+	for (i = 0; i < ARRAY_SIZE(maps); i++) {
+		struct devpriv_pagemap *dpgmap = &maps[i]->dpgmap;
+		struct folio *head = devpriv_index_to_folio(dpgmap, 0);
+		struct folio *tail = devpriv_index_to_folio(dpgmap, 8);
+		struct dev_pagemap *pgmap = head->pgmap;
+
+		/* as after the core's split: nothing of the new folio is set */
+		tail->pgmap = NULL;
+		head->mapping = mapping;
+		devpriv_chunk_ops.folio_split(head, tail);
+		KUNIT_EXPECT_PTR_EQ(test, tail->pgmap, pgmap);
+		KUNIT_EXPECT_PTR_EQ(test, tail->mapping, mapping);
+		KUNIT_EXPECT_PTR_EQ(test, devpriv_page_pagemap(&tail->page), dpgmap);
+		KUNIT_EXPECT_EQ(test, devpriv_folio_to_index(tail), 8UL);
+		devpriv_chunk_ops.folio_split(head, NULL);
+		KUNIT_EXPECT_PTR_EQ(test, head->pgmap, pgmap);
+		head->mapping = NULL;
+		tail->mapping = NULL;
+	}
+	KUNIT_EXPECT_EQ(test, atomic_read(&tp->nr_split), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&tp->nr_split_done), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&tp->nr_bad), 0);
+	devpriv_memunmap_pagemap(&plain->dpgmap);
+	devpriv_memunmap_pagemap(&tp->dpgmap);
+	dpt_space_done(test, space);
+#else
+	kunit_skip(test, "no large device folios on this kernel (no dev_pagemap_ops.folio_split)");
+#endif
+}
+
 static struct kunit_case devpriv_pagemap_test_cases[] = {
 	KUNIT_CASE(devpriv_pagemap_test_lazy),
 	KUNIT_CASE(devpriv_pagemap_test_eager),
@@ -680,6 +809,9 @@ static struct kunit_case devpriv_pagemap_test_cases[] = {
 	KUNIT_CASE_PARAM(devpriv_pagemap_test_alignment, dpt_align_gen_params),
 	KUNIT_CASE(devpriv_pagemap_test_ops_forwarding),
 	KUNIT_CASE(devpriv_pagemap_test_evict_order),
+	KUNIT_CASE(devpriv_pagemap_test_folio_order_bad),
+	KUNIT_CASE(devpriv_pagemap_test_folio_init_bad),
+	KUNIT_CASE(devpriv_pagemap_test_folio_split),
 	{}
 };
 

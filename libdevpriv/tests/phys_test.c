@@ -260,6 +260,96 @@ static void devpriv_phys_test_page_free(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, dpgmap->space);
 }
 
+/*
+ * Hand out a device folio at @index as a driver would, check it as core mm
+ * sees it, free it with folio_put(): the driver's folio_free gets it
+ * whole.
+ */
+static void dpt_expect_folio_roundtrip(struct kunit *test, struct dpt_pagemap *tp,
+				       unsigned long index, unsigned int order)
+{
+	struct devpriv_pagemap *dpgmap = &tp->dpgmap;
+	unsigned long nr = 1UL << order, mpfn, hpfn;
+	int freed = atomic_read(&tp->nr_page_free);
+	struct folio *folio;
+
+	folio = devpriv_folio_init(dpgmap, index, order);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(folio), "order %u at %lu: %ld", order,
+			       index, PTR_ERR(folio));
+	KUNIT_EXPECT_EQ(test, folio_nr_pages(folio), nr);
+	KUNIT_EXPECT_EQ(test, folio_ref_count(folio), 1);
+	KUNIT_EXPECT_TRUE(test, folio_test_locked(folio));
+	KUNIT_EXPECT_TRUE(test, is_device_private_page(&folio->page));
+	KUNIT_EXPECT_EQ(test, folio_pfn(folio) & (nr - 1), 0UL);
+	KUNIT_EXPECT_EQ(test, devpriv_folio_to_index(folio), index);
+	KUNIT_EXPECT_PTR_EQ(test, devpriv_index_to_folio(dpgmap, index + nr - 1),
+			    folio);
+	KUNIT_EXPECT_PTR_EQ(test, devpriv_page_pagemap(folio_page(folio, nr - 1)),
+			    dpgmap);
+	KUNIT_EXPECT_EQ(test, devpriv_page_to_index(folio_page(folio, nr - 1)),
+			index + nr - 1);
+	/*
+	 * An hmm pfn of the folio's mapping: a PMD's entries name the page at
+	 * the address's offset, whatever pfn the walk wrote (7.3 writes the
+	 * folio's first pfns from wherever the range starts).
+	 */
+	hpfn = folio_pfn(folio) | HMM_PFN_VALID |
+	       (order ? (unsigned long)order << HMM_PFN_ORDER_SHIFT : 0);
+	KUNIT_EXPECT_PTR_EQ(test,
+			    devpriv_hmm_pfn_to_page_at(hpfn + (order ? 2 : 0),
+						       SZ_1G + (5UL << PAGE_SHIFT)),
+			    folio_page(folio, order ? 5 : 0));
+	mpfn = devpriv_folio_migrate_pfn(folio);
+	KUNIT_EXPECT_PTR_EQ(test, devpriv_migrate_pfn_to_page(mpfn), &folio->page);
+	KUNIT_EXPECT_EQ(test, !!(mpfn & DEVPRIV_MIGRATE_PFN_COMPOUND), order > 0);
+	folio_unlock(folio);
+	folio_put(folio);
+	KUNIT_EXPECT_EQ(test, atomic_read(&tp->nr_page_free), freed + 1);
+	KUNIT_EXPECT_PTR_EQ(test, tp->last_page, &folio->page);
+	KUNIT_EXPECT_EQ(test, tp->last_nr_pages, nr);
+	KUNIT_EXPECT_EQ(test, folio_ref_count(folio), 0);
+}
+
+/*
+ * Device folios on real pages: of the pagemap's folio order where the
+ * kernel has large device folios (at both edges of a chunk and in a short
+ * last chunk), and single pages everywhere, among them pages that were
+ * part of a large folio before.  Windows are aligned to the folio order.
+ */
+static void devpriv_phys_test_folio(struct kunit *test)
+{
+	const unsigned int pmd_order = PMD_SHIFT - PAGE_SHIFT;
+	const unsigned long fp = 1UL << pmd_order;
+	struct dpt_pagemap *tp = dpt_folio_pagemap_new(test, 4 * fp + fp,
+						       pmd_order + 1, pmd_order,
+						       DEVPRIV_EAGER);
+	struct devpriv_pagemap *dpgmap = &tp->dpgmap;
+	unsigned int order;
+	unsigned long c;
+
+	KUNIT_ASSERT_EQ(test, dpt_phys_register(test, tp), 0);
+	KUNIT_ASSERT_EQ(test, dpgmap->nr_chunks, 3UL);
+	for (c = 0; c < dpgmap->nr_chunks; c++)
+		KUNIT_EXPECT_EQ(test, dpgmap->chunks[c]->pgmap.range.start &
+				((PAGE_SIZE << pmd_order) - 1), 0ULL);
+	order = devpriv_pagemap_folio_order(dpgmap);
+	if (order) {
+		KUNIT_EXPECT_EQ(test, order, pmd_order);
+		dpt_expect_folio_roundtrip(test, tp, 0, order);
+		dpt_expect_folio_roundtrip(test, tp, fp, order);
+		dpt_expect_folio_roundtrip(test, tp, 2 * fp, order);
+		dpt_expect_folio_roundtrip(test, tp, 4 * fp, order);
+	} else {
+		kunit_info(test, "no large device folios on this kernel: single pages only\n");
+	}
+	dpt_expect_folio_roundtrip(test, tp, 0, 0);
+	dpt_expect_folio_roundtrip(test, tp, fp - 1, 0);
+	dpt_expect_folio_roundtrip(test, tp, 4 * fp + 3, 0);
+	devpriv_memunmap_pagemap(dpgmap);
+	KUNIT_EXPECT_NULL(test, dpgmap->space);
+	KUNIT_EXPECT_EQ(test, atomic_read(&tp->nr_bad), 0);
+}
+
 struct dpt_teardown_race {
 	struct devpriv_pagemap *dpgmap;
 	struct completion populated;
@@ -577,6 +667,7 @@ static struct kunit_case devpriv_phys_test_cases[] = {
 	KUNIT_CASE(devpriv_phys_test_lazy_chunk),
 	KUNIT_CASE_PARAM(devpriv_phys_test_placement, dpt_placement_gen_params),
 	KUNIT_CASE(devpriv_phys_test_page_free),
+	KUNIT_CASE(devpriv_phys_test_folio),
 	KUNIT_CASE(devpriv_phys_test_populate_vs_unregister),
 	KUNIT_CASE_PARAM(devpriv_phys_test_fault, dpt_phys_fault_gen_params),
 	KUNIT_CASE(devpriv_phys_test_fallback),

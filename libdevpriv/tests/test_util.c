@@ -94,6 +94,51 @@ const struct dev_pagemap_ops dpt_ops = {
 	.migrate_to_ram = dpt_migrate_to_ram,
 };
 
+/*
+ * The callbacks of a test pagemap with large folios, in the form that is
+ * the same on every kernel.
+ */
+static void dpt_folio_free(struct folio *folio)
+{
+	struct devpriv_pagemap *dpgmap = devpriv_page_pagemap(&folio->page);
+
+	if (!dpgmap)
+		return;
+	WRITE_ONCE(to_dpt(dpgmap)->last_nr_pages, folio_nr_pages(folio));
+	dpt_page_freed(&folio->page);
+}
+
+#ifdef DEVPRIV_HAVE_PGMAP_FOLIO_SPLIT
+/* The library must have given @tail its pagemap and mapping already. */
+static void dpt_folio_split(struct folio *head, struct folio *tail)
+{
+	struct dpt_pagemap *tp = to_dpt(devpriv_page_pagemap(&head->page));
+
+	if (!tail) {
+		atomic_inc(&tp->nr_split_done);
+		return;
+	}
+	if (tail->pgmap != head->pgmap || tail->mapping != head->mapping ||
+	    devpriv_folio_to_index(tail) <= devpriv_folio_to_index(head))
+		atomic_inc(&tp->nr_bad);
+	atomic_inc(&tp->nr_split);
+}
+#endif
+
+/* Single pages only: a pagemap with large folios must refuse these. */
+const struct devpriv_pagemap_ops dpt_page_ops = {
+	.page_free = dpt_page_freed,
+	.migrate_to_ram = dpt_migrate_to_ram,
+};
+
+const struct devpriv_pagemap_ops dpt_folio_ops = {
+	.folio_free = dpt_folio_free,
+	.migrate_to_ram = dpt_migrate_to_ram,
+#ifdef DEVPRIV_HAVE_PGMAP_FOLIO_SPLIT
+	.folio_split = dpt_folio_split,
+#endif
+};
+
 /* Incomplete ops, which registration must refuse. */
 const struct dev_pagemap_ops dpt_ops_no_free = {
 	.migrate_to_ram = dpt_migrate_to_ram,
@@ -246,6 +291,33 @@ void dpt_pagemap_init(struct dpt_pagemap *tp, unsigned long nr_pages,
 	tp->dpgmap.chunk_order = chunk_order;
 	/* no user page ever reaches a test pagemap: nothing to copy */
 	tp->dpgmap.flags = flags | DEVPRIV_SELF_EVICT;
+}
+
+/**
+ * dpt_folio_pagemap_new() - a test pagemap with large folios
+ * @test: the case, which owns the pagemap
+ * @nr_pages: pages of device memory
+ * @chunk_order: &devpriv_pagemap.chunk_order
+ * @folio_order: &devpriv_pagemap.folio_order
+ * @flags: &devpriv_pagemap.flags
+ *
+ * As dpt_pagemap_new(), with &dpt_folio_ops for callbacks.
+ *
+ * Return: the pagemap, not registered.
+ */
+struct dpt_pagemap *dpt_folio_pagemap_new(struct kunit *test,
+					  unsigned long nr_pages,
+					  unsigned int chunk_order,
+					  unsigned int folio_order,
+					  unsigned int flags)
+{
+	struct dpt_pagemap *tp = dpt_pagemap_new(test, nr_pages, chunk_order,
+						 flags);
+
+	tp->dpgmap.ops = NULL;
+	tp->dpgmap.devpriv_ops = &dpt_folio_ops;
+	tp->dpgmap.folio_order = folio_order;
+	return tp;
 }
 
 static int dpt_pagemap_res_init(struct kunit_resource *res, void *context)

@@ -45,6 +45,12 @@ struct dev_pagemap {
 struct dev_pagemap *get_dev_pagemap(unsigned long pfn,
 				    struct dev_pagemap *pgmap);
 
+static inline bool is_device_private_page(const struct page *page)
+{
+	return is_zone_device_page(page) &&
+	       page->pgmap->type == MEMORY_DEVICE_PRIVATE;
+}
+
 /* The driver's page allocator hands out a page: first reference. */
 static inline void zone_device_page_init(struct page *page)
 {

@@ -24,6 +24,7 @@
 #define PAGE_SHIFT		12
 #define PAGE_SIZE		BIT(PAGE_SHIFT)
 #define PAGE_MASK		(~(PAGE_SIZE - 1))
+#define PMD_SHIFT		21
 #define MAX_PHYSMEM_BITS	46
 /* from linux/swap.h, which libdevpriv reaches through linux/mm.h */
 #define MAX_SWAPFILES_SHIFT	5
@@ -66,6 +67,18 @@ static inline struct folio *page_folio(struct page *page)
 {
 	return (struct folio *)page;
 }
+
+static inline bool folio_test_large(const struct folio *folio)
+{
+	return false;
+}
+
+static inline unsigned int folio_order(const struct folio *folio)
+{
+	return 0;
+}
+
+#define folio_page(folio, n)	(&(folio)->page + (n))
 
 /* The kernel's is a __bitwise typedef; a plain integer will do here. */
 #define vm_fault_t		unsigned int
