@@ -55,7 +55,7 @@ for m in libdevpriv/devpriv.ko libdevpriv/tests/devpriv_kunit.ko \
 	[ -f "$tree/$m" ] || die "$m was not built"
 done
 for p in examples/hello/hello-user examples/dmirror/dmirror-teardown \
-	 examples/dmirror/dmirror-stress; do
+	 examples/dmirror/dmirror-stress examples/dmirror/dmirror-thp; do
 	file "$tree/$p" | grep -q "$ELF_MACHINE.*statically linked" ||
 		die "$p is not a static $ELF_MACHINE program"
 done

@@ -22,6 +22,16 @@
  * page.  The contents of the fake device memory are system pages kept in
  * an xarray indexed by device index: the "VRAM".
  *
+ * Where the kernel migrates large device folios (6.19 on), a THP moves to
+ * the device whole, into a 2 MiB device folio (devpriv_folio_init()), and
+ * back whole; when no 2 MiB of device memory (or of system memory, on the
+ * way back) can be had, the THP goes page by page and the core splits it.
+ * The driver's state is per index (the allocator's bitmap, the VRAM), so a
+ * device folio that the core splits -- a partial munmap -- needs nothing
+ * of the driver: libdevpriv gives the new folios their pagemap, and each
+ * is freed on its own.  On older kernels the same source moves single
+ * pages only (devpriv_pagemap_folio_order() is 0 there).
+ *
  * Devices 2 and 3 exist when spm_addr_dev0/1 name RAM reserved for them
  * (e.g. memmap=512M$0x80000000): device-coherent memory, which the CPU can
  * address, stays in the physical address space and is mapped with plain
@@ -42,17 +52,19 @@
  * allocating device pages, write while releasing all of them),
  * &mir_device.grow_lock (population), &mir_file.lock (device page table;
  * also taken by the interval notifier, so nothing under it may sleep on
- * memory reclaim).
+ * memory reclaim), &mir_device.alloc_lock (the allocator's bitmap; also
+ * taken when the last reference to a device folio goes).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cdev.h>
+#include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/fs.h>
 #include <linux/highmem.h>
 #include <linux/hmm.h>
-#include <linux/idr.h>
+#include <linux/bitmap.h>
 #include <linux/jiffies.h>
 #include <linux/memremap.h>
 #include <linux/migrate.h>
@@ -66,6 +78,7 @@
 #include <linux/sched/mm.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/uaccess.h>
 #include <linux/xarray.h>
 
@@ -81,7 +94,10 @@
 
 #define MIR_NR_DEVICES		4
 #define MIR_NR_PRIVATE		2
-/* Pages per hmm_range_fault(), migrate_vma_setup() or exclusive call. */
+/*
+ * Pages per hmm_range_fault(), migrate_vma_setup() or exclusive call; a
+ * migration batch holds the largest folio too (mir_batch_pages()).
+ */
 #define MIR_BATCH		64
 /* Pages a CPU fault migrates back at most (see mir_migrate_to_ram()). */
 #define MIR_FAULT_PAGES		16
@@ -112,6 +128,11 @@ module_param(chunk_mib, uint, 0444);
 MODULE_PARM_DESC(chunk_mib,
 		 "Device-private memory populated at a time in MiB, a power of two >= 2 (default 64)");
 
+static bool large_folios = true;
+module_param(large_folios, bool, 0444);
+MODULE_PARM_DESC(large_folios,
+		 "Move THPs whole, into 2 MiB device folios, where the kernel can (default); reads N where it cannot");
+
 /**
  * enum mir_pte - access of a device page table entry (an xarray pointer tag)
  * @MIR_PTE_READ: the device may read the page
@@ -135,7 +156,9 @@ enum mir_pte {
  * @mem_rwsem: held for reading by everything that allocates device pages
  *	and for writing by the release of all device memory
  * @grow_lock: serialises population of the next chunk
- * @pool: allocated indices
+ * @alloc_lock: protects @used and @cursor
+ * @used: bitmap of the indices handed out
+ * @cursor: where the next search for free indices starts (next fit)
  * @usable: indices below this have struct pages (populated chunks are a
  *	prefix of the pagemap)
  * @registered: @dpgmap is registered
@@ -158,7 +181,9 @@ struct mir_device {
 
 	struct rw_semaphore mem_rwsem;
 	struct mutex grow_lock;		/* population, see above */
-	struct ida pool;
+	spinlock_t alloc_lock;		/* the allocator, see above */
+	unsigned long *used;
+	unsigned long cursor;
 	unsigned long usable;
 
 	bool registered;
@@ -249,12 +274,37 @@ static unsigned long mir_page_to_index(struct mir_device *md,
 	return page_to_pfn(page) - PHYS_PFN(md->coherent.range.start);
 }
 
-/* migrate_vma destination entry for a freshly allocated device page */
-static unsigned long mir_device_mpfn(struct mir_device *md, struct page *page)
+/* migrate_vma destination entry for a freshly allocated device folio */
+static unsigned long mir_device_mpfn(struct mir_device *md, struct folio *folio)
 {
 	if (mir_is_private(md))
-		return devpriv_migrate_pfn(page);
-	return migrate_pfn(page_to_pfn(page));
+		return devpriv_folio_migrate_pfn(folio);
+	return migrate_pfn(folio_pfn(folio)) |
+	       (folio_test_large(folio) ? DEVPRIV_MIGRATE_PFN_COMPOUND : 0);
+}
+
+/*
+ * The largest device folio, as a log2 of pages: a PMD's worth where the
+ * kernel migrates large device folios, 0 elsewhere.  Coherent memory is
+ * the kernel's own pagemap, so the capability is the library's compat one.
+ */
+static unsigned int mir_folio_order(struct mir_device *md)
+{
+	if (mir_is_private(md))
+		return devpriv_pagemap_folio_order(&md->dpgmap);
+	/* a large folio's pfn must be as aligned as its index */
+	if (!large_folios)
+		return 0;
+	if (!IS_ALIGNED(md->coherent.range.start,
+			PAGE_SIZE << DEVPRIV_FOLIO_ORDER_MAX))
+		return 0;
+	return DEVPRIV_FOLIO_ORDER_MAX;
+}
+
+/* Pages of a migration batch: one largest folio at least. */
+static unsigned long mir_batch_pages(struct mir_device *md)
+{
+	return max_t(unsigned long, MIR_BATCH, 1UL << mir_folio_order(md));
 }
 
 /**
@@ -311,7 +361,7 @@ static int mir_grow(struct mir_device *md, unsigned long seen)
 	if (err)
 		goto out;
 	md->nr_populated++;
-	/* pairs with the acquire in mir_alloc_page() */
+	/* pairs with the acquire in mir_alloc_folio() */
 	smp_store_release(&md->usable, first + n);
 	pr_info("%s: populated %lu MiB of device memory at index %lu (%lu of %lu MiB usable)\n",
 		dev_name(&md->dev), n >> (20 - PAGE_SHIFT), first,
@@ -322,136 +372,278 @@ out:
 	return err;
 }
 
+/*
+ * Take a free, naturally aligned run of 1 << @order indices below @usable:
+ * next fit from the cursor, then first fit from 0.  Return: 0 or -ENOSPC.
+ */
+static int mir_take_indices(struct mir_device *md, unsigned long usable,
+			    unsigned int order, unsigned long *index)
+{
+	unsigned long nr = 1UL << order, i;
+
+	spin_lock(&md->alloc_lock);
+	i = bitmap_find_next_zero_area(md->used, usable,
+				       ALIGN(md->cursor, nr), nr, nr - 1);
+	if (i + nr > usable)
+		i = bitmap_find_next_zero_area(md->used, usable, 0, nr, nr - 1);
+	if (i + nr <= usable) {
+		bitmap_set(md->used, i, nr);
+		md->cursor = i + nr;
+		*index = i;
+	}
+	spin_unlock(&md->alloc_lock);
+	return i + nr <= usable ? 0 : -ENOSPC;
+}
+
+static void mir_put_indices(struct mir_device *md, unsigned long index,
+			    unsigned long nr)
+{
+	spin_lock(&md->alloc_lock);
+	bitmap_clear(md->used, index, nr);
+	spin_unlock(&md->alloc_lock);
+}
+
+/* Free the VRAM pages of @nr indices from @index (those that have one). */
+static void mir_vram_free(struct mir_device *md, unsigned long index,
+			  unsigned long nr)
+{
+	unsigned long i;
+
+	for (i = 0; i < nr; i++) {
+		struct page *backing = xa_erase(&md->vram, index + i);
+
+		if (backing)
+			__free_page(backing);
+	}
+}
+
+/* Give @nr device-private indices from @index their VRAM pages. */
+static int mir_vram_alloc(struct mir_device *md, unsigned long index,
+			  unsigned long nr)
+{
+	unsigned long i;
+
+	for (i = 0; i < nr; i++) {
+		struct page *backing = alloc_page(GFP_HIGHUSER);
+
+		if (!backing)
+			goto err;
+		if (xa_insert(&md->vram, index + i, backing, GFP_KERNEL)) {
+			__free_page(backing);
+			goto err;
+		}
+	}
+	return 0;
+err:
+	mir_vram_free(md, index, i);
+	return -ENOMEM;
+}
+
 /**
- * mir_alloc_page() - allocate a page of device memory
+ * mir_alloc_folio() - allocate a folio of device memory
  * @md: the device
+ * @order: log2 of its pages, at most mir_folio_order()
  *
- * Takes the lowest free index, populating a chunk first if every usable
- * index is taken, and gives a device-private page its VRAM page.
+ * Takes free indices, populating a chunk first if no usable run is free,
+ * and gives a device-private folio its VRAM pages.
  *
  * Context: process context, @md->mem_rwsem held for reading.
- * Return: the page, locked and with one reference, as migrate_vma wants
- * its destination pages; NULL when the device memory is full.
+ * Return: the folio, locked and with one reference, as migrate_vma wants
+ * its destination; NULL when no such run of device memory is free.
  */
-static struct page *mir_alloc_page(struct mir_device *md)
+static struct folio *mir_alloc_folio(struct mir_device *md, unsigned int order)
 {
-	struct page *page, *backing;
-	unsigned long usable;
-	int index;
+	unsigned long usable, index, nr = 1UL << order;
+	struct folio *folio;
 
 	lockdep_assert_held_read(&md->mem_rwsem);
 	for (;;) {
 		/* pairs with the release in mir_grow() */
 		usable = smp_load_acquire(&md->usable);
-		if (usable) {
-			index = ida_alloc_max(&md->pool, usable - 1, GFP_KERNEL);
-			if (index >= 0)
-				break;
-			if (index != -ENOSPC)
-				return NULL;
-		}
+		if (!mir_take_indices(md, usable, order, &index))
+			break;
 		if (mir_grow(md, usable))
 			return NULL;
 	}
 
-	page = mir_index_to_page(md, index);
-	if (WARN_ON_ONCE(!page))
-		goto err_index;
-	if (mir_is_private(md)) {
-		backing = alloc_page(GFP_HIGHUSER);
-		if (!backing)
-			goto err_index;
-		if (xa_insert(&md->vram, index, backing, GFP_KERNEL)) {
-			__free_page(backing);
-			goto err_index;
-		}
+	if (!mir_is_private(md)) {
+		/* not page_folio(): it may still be the tail of a freed folio */
+		folio = (struct folio *)mir_index_to_page(md, index);
+		devpriv_zone_device_folio_init(folio, &md->coherent, order);
+		return folio;
 	}
-	devpriv_zone_device_page_init(page);
-	return page;
+	if (mir_vram_alloc(md, index, nr))
+		goto err_indices;
+	folio = devpriv_folio_init(&md->dpgmap, index, order);
+	if (WARN_ON_ONCE(IS_ERR(folio)))
+		goto err_vram;
+	return folio;
 
-err_index:
-	ida_free(&md->pool, index);
+err_vram:
+	mir_vram_free(md, index, nr);
+err_indices:
+	mir_put_indices(md, index, nr);
 	return NULL;
 }
 
-/* dev_pagemap_ops.page_free of both kinds: the last reference is gone. */
-static void mir_private_page_free(struct page *page)
+/*
+ * devpriv_pagemap_ops.folio_free: the last reference is gone, to a whole
+ * folio or to one piece of a folio the core split.
+ */
+static void mir_private_folio_free(struct folio *folio)
 {
-	struct mir_device *md = mir_private_owner(page);
-	unsigned long index = devpriv_page_to_index(page);
-	struct page *backing;
+	struct mir_device *md = mir_private_owner(&folio->page);
+	unsigned long index = devpriv_folio_to_index(folio);
+	unsigned long nr = folio_nr_pages(folio);
 
-	backing = xa_erase(&md->vram, index);
-	if (backing)
-		__free_page(backing);
-	ida_free(&md->pool, index);
+	mir_vram_free(md, index, nr);
+	mir_put_indices(md, index, nr);
 }
 
 /*
  * Coherent memory is the kernel's own dev_pagemap, whose free op takes a
- * folio from 6.19; its folios are single pages (mir_alloc_page()).
+ * folio from 6.19, which may be large there.
  */
 #ifdef DEVPRIV_HAVE_PGMAP_FOLIO_FREE
 static void mir_coherent_page_free(struct folio *folio)
 {
-	struct page *page = &folio->page;
 #else
 static void mir_coherent_page_free(struct page *page)
 {
+	struct folio *folio = page_folio(page);
 #endif
-	struct mir_device *md = mir_coherent_owner(page);
+	struct mir_device *md = mir_coherent_owner(&folio->page);
 
-	ida_free(&md->pool, mir_page_to_index(md, page));
+	mir_put_indices(md, mir_page_to_index(md, &folio->page),
+			folio_nr_pages(folio));
+}
+
+/* Take one HMM_DMIRROR_FLAG_FAIL_ALLOC the test set, if it set one. */
+static bool mir_fail_alloc(struct mir_file *mf)
+{
+#ifdef HMM_DMIRROR_FLAG_FAIL_ALLOC
+	return mf && test_and_clear_bit(ilog2(HMM_DMIRROR_FLAG_FAIL_ALLOC),
+					&mf->flags);
+#else
+	return false;
+#endif
+}
+
+/*
+ * Copy the @nr device pages from @src (of one folio, so their struct pages
+ * are contiguous) into the system folio @dst.
+ */
+static void mir_copy_out(struct page *src, struct folio *dst, unsigned long nr)
+{
+	unsigned long j;
+
+	for (j = 0; j < nr; j++) {
+		struct page *data = mir_data_page(src + j);
+
+		/* a device page without VRAM: its contents are lost */
+		if (WARN_ON_ONCE(!data))
+			clear_highpage(folio_page(dst, j));
+		else
+			copy_highpage(folio_page(dst, j), data);
+	}
 }
 
 /**
  * mir_copy_to_system() - fill system pages for device pages leaving
+ * @mf: the mirror that asked, or NULL for a CPU fault
  * @args: a migrate_vma after migrate_vma_setup() selected device pages
  *
- * Allocates a system page for every device page that can migrate and
- * copies its contents.  A page left without destination stays on the
- * device.
+ * Allocates system memory for every device folio that can migrate and
+ * copies its contents: a large device folio goes to a system folio of its
+ * size, or, when none can be had, page by page (the core then splits the
+ * device folio).  A page left without destination stays on the device.
  *
  * Context: process context, mmap_lock held.
  * Return: the number of pages that got a destination.
  */
-static unsigned long mir_copy_to_system(struct migrate_vma *args)
+static unsigned long mir_copy_to_system(struct mir_file *mf,
+					struct migrate_vma *args)
 {
-	unsigned long i, n = 0;
+	unsigned long i, j, nr, n = 0;
 
-	for (i = 0; i < args->npages; i++) {
-		struct page *spage = devpriv_migrate_pfn_to_page(args->src[i]);
-		struct page *data, *dpage;
+	for (i = 0; i < args->npages; i += nr) {
+		unsigned long src = args->src[i];
+		struct page *spage = devpriv_migrate_pfn_to_page(src);
+		unsigned long write = src & MIGRATE_PFN_WRITE;
+		struct folio *dst = NULL;
+		bool fail;
 
-		if (!spage || !(args->src[i] & MIGRATE_PFN_MIGRATE))
+		nr = 1;
+		if (!spage || !(src & MIGRATE_PFN_MIGRATE))
 			continue;
-		data = mir_data_page(spage);
-		if (WARN_ON_ONCE(!data))
+		fail = mir_fail_alloc(mf);
+		if (src & DEVPRIV_MIGRATE_PFN_COMPOUND) {
+			nr = min(args->npages - i,
+				 folio_nr_pages(page_folio(spage)));
+			if (!fail)
+				dst = folio_alloc(GFP_HIGHUSER_MOVABLE | __GFP_NOWARN,
+						  ilog2(nr));
+			if (dst) {
+				folio_lock(dst);
+				mir_copy_out(spage, dst, nr);
+				args->dst[i] = migrate_pfn(folio_pfn(dst)) | write |
+					       DEVPRIV_MIGRATE_PFN_COMPOUND;
+				n += nr;
+				continue;
+			}
+			fail = false;	/* it failed the large allocation only */
+		}
+		if (fail)
 			continue;
-		dpage = alloc_page_vma(GFP_HIGHUSER_MOVABLE, args->vma,
-				       args->start + (i << PAGE_SHIFT));
-		if (!dpage)
-			continue;
-		lock_page(dpage);
-		copy_highpage(dpage, data);
-		args->dst[i] = migrate_pfn(page_to_pfn(dpage));
-		if (args->src[i] & MIGRATE_PFN_WRITE)
-			args->dst[i] |= MIGRATE_PFN_WRITE;
-		n++;
+		for (j = 0; j < nr; j++) {
+			struct page *dpage;
+
+			dpage = alloc_page_vma(GFP_HIGHUSER_MOVABLE, args->vma,
+					       args->start + ((i + j) << PAGE_SHIFT));
+			if (!dpage)
+				return n;	/* the rest stays on the device */
+			lock_page(dpage);
+			mir_copy_out(spage + j, page_folio(dpage), 1);
+			args->dst[i + j] = migrate_pfn(page_to_pfn(dpage)) | write;
+			n++;
+		}
 	}
 	return n;
 }
 
+/*
+ * The range a CPU fault migrates back: a device folio the CPU maps with a
+ * PMD goes whole; a page of a folio the CPU maps by PTEs (a partial
+ * munmap split the mapping, the core splits the folio) goes alone;
+ * otherwise the faulting page and its neighbours on the device within an
+ * aligned window of %MIR_FAULT_PAGES.
+ */
+static unsigned long mir_fault_window(struct vm_fault *vmf,
+				      unsigned long *start, bool *compound)
+{
+	struct folio *folio = page_folio(vmf->page);
+	unsigned long nr = MIR_FAULT_PAGES, window;
+
+	*compound = false;
+	if (folio_test_large(folio)) {
+		*compound = !vmf->pte;
+		nr = *compound ? folio_nr_pages(folio) : 1;
+	}
+	window = ALIGN_DOWN(vmf->address, nr << PAGE_SHIFT);
+	*start = max(window, vmf->vma->vm_start);
+	return (min(window + (nr << PAGE_SHIFT), vmf->vma->vm_end) - *start) >>
+	       PAGE_SHIFT;
+}
+
 /**
- * mir_migrate_to_ram() - dev_pagemap_ops.migrate_to_ram
+ * mir_migrate_to_ram() - devpriv_pagemap_ops.migrate_to_ram
  * @vmf: the CPU fault on a device-private page of this driver
  *
- * Brings back the faulting page and its neighbours on the device within
- * an aligned window of %MIR_FAULT_PAGES pages of the vma: a CPU touching
- * one page of a buffer is about to touch the next ones, and one migration
- * costs far less than sixteen faults.  No mirror is involved: a device
- * page table mapping these pages is cleared by its interval notifier when
- * the CPU page table changes.
+ * Brings back the faulting page and its neighbours (mir_fault_window()): a
+ * CPU touching one page of a buffer is about to touch the next ones, and
+ * one migration costs far less than sixteen faults.  No mirror is
+ * involved: a device page table mapping these pages is cleared by its
+ * interval notifier when the CPU page table changes.
  *
  * Context: page fault, mmap_lock held for reading.
  * Return: 0 (the fault is retried if the page moved meanwhile),
@@ -460,36 +652,56 @@ static unsigned long mir_copy_to_system(struct migrate_vma *args)
 static vm_fault_t mir_migrate_to_ram(struct vm_fault *vmf)
 {
 	struct mir_device *md = mir_private_owner(vmf->page);
-	unsigned long window = ALIGN_DOWN(vmf->address,
-					  MIR_FAULT_PAGES << PAGE_SHIFT);
-	unsigned long src[MIR_FAULT_PAGES], dst[MIR_FAULT_PAGES];
+	unsigned long small_src[MIR_FAULT_PAGES], small_dst[MIR_FAULT_PAGES];
 	struct migrate_vma args = {
 		.vma = vmf->vma,
-		.start = max(window, vmf->vma->vm_start),
-		.end = min(window + (MIR_FAULT_PAGES << PAGE_SHIFT),
-			   vmf->vma->vm_end),
-		.src = src,
-		.dst = dst,
+		.src = small_src,
+		.dst = small_dst,
 		.pgmap_owner = md,
 		.flags = MIGRATE_VMA_SELECT_DEVICE_PRIVATE,
 		.fault_page = vmf->page,
 	};
-	unsigned long i = (vmf->address - args.start) >> PAGE_SHIFT;
+	unsigned long nr, i;
 	vm_fault_t ret = 0;
+	bool compound;
 
-	if (migrate_vma_setup(&args))
-		return VM_FAULT_SIGBUS;
-	atomic_long_add(mir_copy_to_system(&args), &md->nr_to_ram);
-	/* not collected: someone else migrated it meanwhile; the fault retries */
-	if ((src[i] & MIGRATE_PFN_MIGRATE) && !dst[i])
+	nr = mir_fault_window(vmf, &args.start, &compound);
+	args.end = args.start + (nr << PAGE_SHIFT);
+	if (compound) {
+		args.flags |= DEVPRIV_MIGRATE_VMA_SELECT_COMPOUND;
+		args.src = kcalloc(nr, sizeof(*args.src), GFP_KERNEL);
+		args.dst = kcalloc(nr, sizeof(*args.dst), GFP_KERNEL);
+		if (!args.src || !args.dst) {
+			ret = VM_FAULT_OOM;
+			goto out;
+		}
+	}
+	i = (vmf->address - args.start) >> PAGE_SHIFT;
+	if (migrate_vma_setup(&args)) {
+		ret = VM_FAULT_SIGBUS;
+		goto out;
+	}
+	atomic_long_add(mir_copy_to_system(NULL, &args), &md->nr_to_ram);
+	/*
+	 * Not collected: someone else migrated it meanwhile, and the fault
+	 * retries.  Collected without a destination: no memory.
+	 */
+	if (compound)
+		i = 0;
+	if ((args.src[i] & MIGRATE_PFN_MIGRATE) && !args.dst[i])
 		ret = VM_FAULT_OOM;
 	migrate_vma_pages(&args);
 	migrate_vma_finalize(&args);
+out:
+	if (compound) {
+		kfree(args.src);
+		kfree(args.dst);
+	}
 	return ret;
 }
 
 static const struct devpriv_pagemap_ops mir_private_ops = {
-	.page_free = mir_private_page_free,
+	.folio_free = mir_private_folio_free,
 	.migrate_to_ram = mir_migrate_to_ram,
 };
 
@@ -534,12 +746,15 @@ static int mir_private_register(struct mir_device *md)
 	md->dpgmap.copy_to_ram = mir_copy_to_ram;
 	md->dpgmap.nr_pages = md->nr_pages;
 	md->dpgmap.chunk_order = mir_chunk_order();
+	/* THPs move whole where the kernel can (mir_folio_order()) */
+	md->dpgmap.folio_order = large_folios ? PMD_SHIFT - PAGE_SHIFT : 0;
 	/* lazy: mir_grow() populates chunk after chunk */
 	err = devpriv_memremap_pagemap(&md->dpgmap, NUMA_NO_NODE);
 	if (err)
 		return err;
 	md->nr_populated = 0;
 	md->usable = 0;
+	md->cursor = 0;
 	md->registered = true;
 	return 0;
 }
@@ -557,7 +772,7 @@ static void mir_private_unregister(struct mir_device *md)
 	pr_info("%s: unregistered device memory (%lu chunks populated): %ld resident pages evicted\n",
 		dev_name(&md->dev), md->nr_populated,
 		atomic_long_read(&md->nr_evicted) - evicted);
-	WARN_ON(!ida_is_empty(&md->pool));
+	WARN_ON(!bitmap_empty(md->used, md->nr_pages));
 	WARN_ON(!xa_empty(&md->vram));
 }
 
@@ -579,39 +794,47 @@ static int mir_coherent_map(struct mir_device *md, unsigned long base)
 }
 
 /*
- * Migrate every used coherent page to system memory.  libdevpriv does this
- * for private memory; coherent memory is the stock path.
+ * Migrate every used coherent folio to system memory.  libdevpriv does this
+ * for private memory; coherent memory is the stock path.  A large folio
+ * needs a large destination (without a vma the core cannot split it), and
+ * unbinding must not leave it behind: wait for one.
  */
 static void mir_coherent_evict(struct mir_device *md)
 {
 	unsigned long first = PHYS_PFN(md->coherent.range.start);
-	unsigned long *src, *dst, done, n, i;
+	unsigned long batch = mir_batch_pages(md);
+	unsigned long *src, *dst, done, n, i, j, nr;
 
-	src = kcalloc(MIR_BATCH, sizeof(*src), GFP_KERNEL | __GFP_NOFAIL);
-	dst = kcalloc(MIR_BATCH, sizeof(*dst), GFP_KERNEL | __GFP_NOFAIL);
+	src = kvcalloc(2 * batch, sizeof(*src), GFP_KERNEL | __GFP_NOFAIL);
+	dst = src + batch;
 	for (done = 0; done < md->nr_pages; done += n) {
-		n = min_t(unsigned long, MIR_BATCH, md->nr_pages - done);
+		n = min(batch, md->nr_pages - done);
 		migrate_device_range(src, first + done, n);
-		for (i = 0; i < n; i++) {
+		memset(dst, 0, n * sizeof(*dst));
+		for (i = 0; i < n; i += nr) {
 			struct page *spage = migrate_pfn_to_page(src[i]);
-			struct page *dpage;
+			struct folio *dfolio;
 
-			dst[i] = 0;
+			nr = 1;
 			if (!spage || !(src[i] & MIGRATE_PFN_MIGRATE))
 				continue;
-			dpage = alloc_page(GFP_HIGHUSER_MOVABLE | __GFP_NOFAIL);
-			lock_page(dpage);
-			copy_highpage(dpage, spage);
-			dst[i] = migrate_pfn(page_to_pfn(dpage));
-			if (src[i] & MIGRATE_PFN_WRITE)
-				dst[i] |= MIGRATE_PFN_WRITE;
-			atomic_long_inc(&md->nr_evicted);
+			nr = folio_nr_pages(page_folio(spage));
+			while (!(dfolio = folio_alloc(GFP_HIGHUSER_MOVABLE |
+						      __GFP_RETRY_MAYFAIL,
+						      ilog2(nr))))
+				msleep(20);
+			folio_lock(dfolio);
+			for (j = 0; j < nr; j++)
+				copy_highpage(folio_page(dfolio, j), spage + j);
+			dst[i] = migrate_pfn(folio_pfn(dfolio)) |
+				 (src[i] & MIGRATE_PFN_WRITE) |
+				 (nr > 1 ? DEVPRIV_MIGRATE_PFN_COMPOUND : 0);
+			atomic_long_add(nr, &md->nr_evicted);
 		}
 		migrate_device_pages(src, dst, n);
 		migrate_device_finalize(src, dst, n);
 	}
-	kfree(dst);
-	kfree(src);
+	kvfree(src);
 }
 
 static void mir_memory_fini(struct mir_device *md)
@@ -795,7 +1018,8 @@ static int mir_fault(struct mir_file *mf, unsigned long start,
 				break;
 			}
 			ret = mir_pt_set(mf, addr + (i << PAGE_SHIFT),
-					 devpriv_hmm_pfn_to_page(pfns[i]),
+					 devpriv_hmm_pfn_to_page_at(pfns[i],
+								    addr + (i << PAGE_SHIFT)),
 					 pfns[i] & HMM_PFN_WRITE ?
 					 MIR_PTE_WRITE : MIR_PTE_READ);
 		}
@@ -837,7 +1061,8 @@ static int mir_map_device_pages(struct mir_file *mf, unsigned long start,
 
 			if (!(pfns[i] & HMM_PFN_VALID))
 				continue;
-			page = devpriv_hmm_pfn_to_page(pfns[i]);
+			page = devpriv_hmm_pfn_to_page_at(pfns[i],
+							  addr + (i << PAGE_SHIFT));
 			if (mir_private_owner(page) != md &&
 			    mir_coherent_owner(page) != md)
 				continue;
@@ -930,61 +1155,99 @@ static int mir_access(struct mir_file *mf, struct hmm_dmirror_cmd *cmd,
  * Migration
  */
 
-/* Allocate device pages for the system pages collected in @args, copy. */
+/*
+ * Copy @nr pages from @src (of one folio; NULL: pte_none or the zero page)
+ * into the device folio @dst.
+ */
+static void mir_copy_in(struct folio *dst, struct page *src, unsigned long nr)
+{
+	unsigned long j;
+
+	for (j = 0; j < nr; j++) {
+		struct page *data = mir_data_page(folio_page(dst, j));
+
+		if (src)
+			copy_highpage(data, src + j);
+		else
+			clear_highpage(data);
+	}
+}
+
+/**
+ * mir_copy_to_device() - fill device folios for system pages arriving
+ * @mf: the mirror that asked
+ * @md: its device
+ * @args: a migrate_vma after migrate_vma_setup() selected system pages
+ *
+ * A THP (or a PMD's worth of pte_none or the huge zero page) goes whole
+ * into a large device folio, or, when none can be had, page by page (the
+ * core then splits the THP).  A failed allocation the test asks for fails
+ * one page, or one large folio, as test_hmm's does; device memory that
+ * runs out leaves the rest of the batch in system memory.
+ *
+ * Context: process context, mmap_lock and @md->mem_rwsem held for reading.
+ */
 static void mir_copy_to_device(struct mir_file *mf, struct mir_device *md,
 			       struct migrate_vma *args)
 {
-	unsigned long i;
+	unsigned long i, j, nr;
 
-	for (i = 0; i < args->npages; i++) {
-		struct page *spage = migrate_pfn_to_page(args->src[i]);
-		struct page *dpage, *data;
+	for (i = 0; i < args->npages; i += nr) {
+		unsigned long src = args->src[i];
+		struct page *spage = migrate_pfn_to_page(src);
+		unsigned long write = 0;
+		struct folio *dst = NULL;
+		bool fail;
 
-		if (!(args->src[i] & MIGRATE_PFN_MIGRATE))
+		nr = 1;
+		if (!(src & MIGRATE_PFN_MIGRATE))
 			continue;
 		/* no page: pte_none or the zero page, the device page is zeroed */
 		if (spage && WARN_ON_ONCE(is_zone_device_page(spage)))
 			continue;
-#ifdef HMM_DMIRROR_FLAG_FAIL_ALLOC
-		/* the test asks for one failed allocation */
-		if (test_and_clear_bit(ilog2(HMM_DMIRROR_FLAG_FAIL_ALLOC),
-				       &mf->flags))
-			return;
-#endif
-		dpage = mir_alloc_page(md);
-		if (!dpage)
-			return;		/* device memory full: the rest stays */
-		data = mir_data_page(dpage);
-		if (spage)
-			copy_highpage(data, spage);
-		else
-			clear_highpage(data);
-		args->dst[i] = mir_device_mpfn(md, dpage);
-		if ((args->src[i] & MIGRATE_PFN_WRITE) ||
+		if ((src & MIGRATE_PFN_WRITE) ||
 		    (!spage && (args->vma->vm_flags & VM_WRITE)))
-			args->dst[i] |= MIGRATE_PFN_WRITE;
+			write = MIGRATE_PFN_WRITE;
+		fail = mir_fail_alloc(mf);
+		if (src & DEVPRIV_MIGRATE_PFN_COMPOUND) {
+			nr = min(args->npages - i, spage ?
+				 folio_nr_pages(page_folio(spage)) :
+				 1UL << DEVPRIV_FOLIO_ORDER_MAX);
+			if (!fail && ilog2(nr) <= mir_folio_order(md))
+				dst = mir_alloc_folio(md, ilog2(nr));
+			if (dst) {
+				mir_copy_in(dst, spage, nr);
+				args->dst[i] = mir_device_mpfn(md, dst) | write;
+				continue;
+			}
+			fail = false;	/* it failed the large allocation only */
+		}
+		if (fail)
+			continue;
+		for (j = 0; j < nr; j++) {
+			dst = mir_alloc_folio(md, 0);
+			if (!dst)
+				return;		/* device memory full: the rest stays */
+			mir_copy_in(dst, spage ? spage + j : NULL, 1);
+			args->dst[i + j] = mir_device_mpfn(md, dst) | write;
+		}
 	}
 }
 
+/* Pages that moved: a large destination folio counts all of its pages. */
 static unsigned long mir_count_migrated(const struct migrate_vma *args)
 {
 	unsigned long i, n = 0;
 
-	for (i = 0; i < args->npages; i++)
-		if ((args->src[i] & MIGRATE_PFN_MIGRATE) && args->dst[i])
-			n++;
+	for (i = 0; i < args->npages; i++) {
+		struct page *dpage = migrate_pfn_to_page(args->dst[i]);
+
+		if ((args->src[i] & MIGRATE_PFN_MIGRATE) && dpage)
+			n += args->dst[i] & DEVPRIV_MIGRATE_PFN_COMPOUND ?
+			     folio_nr_pages(page_folio(dpage)) : 1;
+	}
 	return n;
 }
-
-/**
- * struct mir_batch - src and dst arrays of one migrate_vma call
- * @src: source migrate pfns
- * @dst: destination migrate pfns
- */
-struct mir_batch {
-	unsigned long src[MIR_BATCH];
-	unsigned long dst[MIR_BATCH];
-};
 
 /*
  * Migrate [start, end) of @mf's mm in batches within one vma each.
@@ -995,23 +1258,25 @@ static int mir_migrate(struct mir_file *mf, unsigned long start,
 {
 	struct mir_device *md = mf->md;
 	struct mm_struct *mm = mf->notifier.mm;
-	struct mir_batch *b;
-	unsigned long addr, next;
+	unsigned long batch = mir_batch_pages(md) << PAGE_SHIFT;
+	unsigned long *src, *dst, addr, next;
 	int ret = 0;
 
-	b = devpriv_kmalloc_obj(*b, GFP_KERNEL);
-	if (!b)
+	/* one allocation: src, then dst */
+	src = kvmalloc_array(2 * (batch >> PAGE_SHIFT), sizeof(*src), GFP_KERNEL);
+	if (!src)
 		return -ENOMEM;
+	dst = src + (batch >> PAGE_SHIFT);
 	if (!mmget_not_zero(mm)) {
-		kfree(b);
+		kvfree(src);
 		return -EINVAL;
 	}
 	mmap_read_lock(mm);
 	for (addr = start; addr < end; addr = next) {
 		struct vm_area_struct *vma = vma_lookup(mm, addr);
 		struct migrate_vma args = {
-			.src = b->src,
-			.dst = b->dst,
+			.src = src,
+			.dst = dst,
 			.pgmap_owner = md,
 		};
 
@@ -1019,13 +1284,16 @@ static int mir_migrate(struct mir_file *mf, unsigned long start,
 			ret = -EINVAL;
 			break;
 		}
-		next = min3(end, addr + (MIR_BATCH << PAGE_SHIFT), vma->vm_end);
+		/* aligned batches: a THP is in one batch or none */
+		next = min3(end, ALIGN_DOWN(addr, batch) + batch, vma->vm_end);
 		args.vma = vma;
 		args.start = addr;
 		args.end = next;
 
 		if (to_device) {
 			args.flags = MIGRATE_VMA_SELECT_SYSTEM;
+			if (mir_folio_order(md))
+				args.flags |= DEVPRIV_MIGRATE_VMA_SELECT_COMPOUND;
 			/* RELEASE must not evict pages between alloc and map */
 			down_read(&md->mem_rwsem);
 			ret = migrate_vma_setup(&args);
@@ -1037,12 +1305,13 @@ static int mir_migrate(struct mir_file *mf, unsigned long start,
 			}
 			up_read(&md->mem_rwsem);
 		} else {
-			args.flags = mir_is_private(md) ?
-				     MIGRATE_VMA_SELECT_DEVICE_PRIVATE :
-				     MIGRATE_VMA_SELECT_DEVICE_COHERENT;
+			args.flags = (mir_is_private(md) ?
+				      MIGRATE_VMA_SELECT_DEVICE_PRIVATE :
+				      MIGRATE_VMA_SELECT_DEVICE_COHERENT) |
+				     DEVPRIV_MIGRATE_VMA_SELECT_COMPOUND;
 			ret = migrate_vma_setup(&args);
 			if (!ret) {
-				mir_copy_to_system(&args);
+				mir_copy_to_system(mf, &args);
 				migrate_vma_pages(&args);
 				*moved += mir_count_migrated(&args);
 				migrate_vma_finalize(&args);
@@ -1055,7 +1324,7 @@ static int mir_migrate(struct mir_file *mf, unsigned long start,
 	if (!ret && to_device)
 		ret = mir_map_device_pages(mf, start, end);
 	mmput(mm);
-	kfree(b);
+	kvfree(src);
 	return ret;
 }
 
@@ -1416,7 +1685,7 @@ static void mir_device_release(struct device *dev)
 {
 	struct mir_device *md = container_of(dev, struct mir_device, dev);
 
-	ida_destroy(&md->pool);
+	bitmap_free(md->used);
 	xa_destroy(&md->vram);
 	mutex_destroy(&md->grow_lock);
 	kfree(md);
@@ -1435,7 +1704,7 @@ static struct mir_device *mir_device_create(unsigned int id, unsigned int type,
 	md->type = type;
 	init_rwsem(&md->mem_rwsem);
 	mutex_init(&md->grow_lock);
-	ida_init(&md->pool);
+	spin_lock_init(&md->alloc_lock);
 	xa_init(&md->vram);
 	device_initialize(&md->dev);
 	md->dev.release = mir_device_release;
@@ -1445,13 +1714,19 @@ static struct mir_device *mir_device_create(unsigned int id, unsigned int type,
 	if (err)
 		goto err_put;
 
-	if (mir_is_private(md)) {
+	if (mir_is_private(md))
 		md->nr_pages = (unsigned long)devmem_mib << (20 - PAGE_SHIFT);
-		err = mir_private_register(md);
-	} else {
+	else
 		md->nr_pages = (unsigned long)spm_mib << (20 - PAGE_SHIFT);
-		err = mir_coherent_map(md, spm_addr);
+	md->used = bitmap_zalloc(md->nr_pages, GFP_KERNEL);
+	if (!md->used) {
+		err = -ENOMEM;
+		goto err_put;
 	}
+	if (mir_is_private(md))
+		err = mir_private_register(md);
+	else
+		err = mir_coherent_map(md, spm_addr);
 	if (err)
 		goto err_put;
 
@@ -1490,7 +1765,7 @@ static int __init mir_check_params(void)
 		       chunk_mib, DEVPRIV_GRANULE_PAGES >> (20 - PAGE_SHIFT));
 		return -EINVAL;
 	}
-	/* indices are ints (ida) */
+	/* indices are bits of one bitmap */
 	if (!devmem_mib ||
 	    (unsigned long)devmem_mib << (20 - PAGE_SHIFT) > INT_MAX) {
 		pr_err("devmem_mib=%u: out of range\n", devmem_mib);
@@ -1520,6 +1795,8 @@ static int __init mir_init(void)
 	err = mir_check_params();
 	if (err)
 		return err;
+	/* what the scenarios read: the capability, not the request */
+	large_folios &= DEVPRIV_FOLIO_ORDER_MAX > 0;
 	count = spm_addr_dev0 ? MIR_NR_DEVICES : MIR_NR_PRIVATE;
 
 	err = alloc_chrdev_region(&mir_devt, 0, MIR_NR_DEVICES, "hmm_dmirror");
