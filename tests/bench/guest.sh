@@ -15,6 +15,11 @@
 #   BENCH_ALLOC            "SMALL LARGE REPS" of the allocation benchmark
 #   BENCH_MIGRATE_MIB      MiB migrated per pass of the migration benchmark
 #   BENCH_MIGRATE_ROUNDS   rounds of it (one run of each driver per round)
+#   BENCH_THP_ROUNDS       rounds of the THP migration benchmark (the same
+#                          MiB, THP-backed): the example with 2 MiB device
+#                          folios, the example with single pages
+#                          (large_folios=0) and stock test_hmm; only where
+#                          the example reports large_folios=Y
 #
 # Files: devpriv_bench.ko, migrate-bench, test_hmm.ko (stock), devpriv.ko,
 # devpriv_dmirror.ko (examples/dmirror).
@@ -75,23 +80,30 @@ bench_hold_check() {
 	fi
 }
 
-# bench_migrate DRIVER ROUND: one run of migrate-bench on DRIVER's device.
+# bench_migrate DRIVER ROUND [thp]: one run of migrate-bench on DRIVER's
+# device (stock, example, or example_order0: the example with
+# large_folios=0); with thp on THP-backed buffers, labelled DRIVER_thp.
 bench_migrate() {
 	_drv=$1
 	_round=$2
+	_thp=${3:-}
+	_label=$_drv${_thp:+_thp}
 	case $_drv in
 	stock)
 		load_module /t/test_hmm.ko || { bench_rc=1; return 1; }
 		;;
-	example)
+	example*)
+		_large=1
+		[ "$_drv" = example ] || _large=0
 		load_module /t/devpriv.ko || { bench_rc=1; return 1; }
-		load_module /t/devpriv_dmirror.ko || { bench_rc=1; return 1; }
+		load_module /t/devpriv_dmirror.ko large_folios=$_large || { bench_rc=1; return 1; }
 		;;
 	esac
-	if /t/migrate-bench /dev/hmm_dmirror0 "$BENCH_MIGRATE_MIB" "$_drv" "$_round"; then
-		tap_ok "bench_migrate_${_drv}_$_round"
+	# shellcheck disable=SC2086
+	if /t/migrate-bench /dev/hmm_dmirror0 "$BENCH_MIGRATE_MIB" "$_label" "$_round" $_thp; then
+		tap_ok "bench_migrate_${_label}_$_round"
 	else
-		tap_fail "bench_migrate_${_drv}_$_round" "migrate-bench failed"
+		tap_fail "bench_migrate_${_label}_$_round" "migrate-bench failed"
 		bench_rc=1
 	fi
 	case $_drv in
@@ -102,7 +114,7 @@ bench_migrate() {
 		done
 		unload_module test_hmm || bench_rc=1
 		;;
-	example)
+	example*)
 		unload_module devpriv_dmirror || bench_rc=1
 		unload_module devpriv || bench_rc=1
 		;;
@@ -136,6 +148,30 @@ bench_main() {
 		fi
 		r=$((r + 1))
 	done
+
+	# THPs: only where the example moves them whole (large device folios)
+	load_module /t/devpriv.ko && load_module /t/devpriv_dmirror.ko || bench_rc=1
+	large=$(cat /sys/module/devpriv_dmirror/parameters/large_folios 2>/dev/null)
+	unload_module devpriv_dmirror
+	unload_module devpriv
+	if [ "$large" != Y ]; then
+		[ "${BENCH_THP_ROUNDS:-0}" -eq 0 ] ||
+			tap_skip bench_migrate_thp "no large device folios on this kernel"
+	else
+		r=0
+		while [ $r -lt "${BENCH_THP_ROUNDS:-0}" ]; do
+			# rotate which driver goes first
+			case $((r % 3)) in
+			0) order="example example_order0 stock" ;;
+			1) order="example_order0 stock example" ;;
+			*) order="stock example example_order0" ;;
+			esac
+			for drv in $order; do
+				bench_migrate "$drv" $r thp
+			done
+			r=$((r + 1))
+		done
+	fi
 
 	unload_module devpriv_bench || bench_rc=1
 	return $bench_rc

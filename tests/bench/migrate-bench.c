@@ -2,7 +2,7 @@
 /*
  * migrate-bench: migration throughput through the HMM test driver uAPI
  *
- *   migrate-bench DEVICE MIB LABEL ROUND
+ *   migrate-bench DEVICE MIB LABEL ROUND [thp]
  *
  * Fills MIB MiB of anonymous memory, migrates it to the device behind
  * DEVICE (/dev/hmm_dmirror0 of the kernel's test_hmm or of a driver with the
@@ -11,7 +11,9 @@
  * page.  First, untimed, the driver gets to allocate its device memory: MIB
  * MiB of untouched memory are migrated to the device (empty pages, filled
  * with zeroes by the driver) and unmapped, which frees them.  The data of
- * the timed pass is checked.  Prints
+ * the timed pass is checked.  With "thp" the buffers are 2 MiB aligned and
+ * advised MADV_HUGEPAGE, so that a driver and kernel that can move a THP
+ * whole into a large device folio do.  Prints
  *
  *   BENCH migrate_to_dev LABEL MIB ROUND NS ns
  *   BENCH migrate_to_ram LABEL MIB ROUND NS ns
@@ -44,12 +46,25 @@ static __u64 now_ns(void)
 	return (__u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
+#define THP_SIZE	(2UL << 20)
+
+static int thp;
+
+/* @size bytes of anonymous memory; with thp, 2 MiB aligned and THP-advised. */
 static void *map_anon(size_t size)
 {
-	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+	size_t extra = thp ? THP_SIZE : 0;
+	char *p = mmap(NULL, size + extra, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	return p == MAP_FAILED ? NULL : p;
+	if (p == MAP_FAILED)
+		return NULL;
+	if (!thp)
+		return p;
+	p = (char *)(((uintptr_t)p + THP_SIZE - 1) & ~(THP_SIZE - 1));
+	if (madvise(p, size, MADV_HUGEPAGE))
+		return NULL;
+	return p;
 }
 
 static __u64 pattern(unsigned long page, int pass)
@@ -134,6 +149,7 @@ static int warm_up(int fd, char *mirror, size_t size)
 		munmap(empty, size);
 		return -1;
 	}
+	/* with thp the mapping is a little larger: it stays, unused */
 	munmap(empty, size);
 	return 0;
 }
@@ -148,10 +164,11 @@ int main(int argc, char **argv)
 	int fd, round;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (argc != 5) {
-		fprintf(stderr, "usage: %s DEVICE MIB LABEL ROUND\n", argv[0]);
+	if (argc != 5 && !(argc == 6 && !strcmp(argv[5], "thp"))) {
+		fprintf(stderr, "usage: %s DEVICE MIB LABEL ROUND [thp]\n", argv[0]);
 		return 2;
 	}
+	thp = argc == 6;
 	mib = strtoul(argv[2], NULL, 0);
 	label = argv[3];
 	round = atoi(argv[4]);

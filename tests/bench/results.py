@@ -275,6 +275,29 @@ def build(d):
             d, name, what, (metric, "example", mib), (metric, "stock", mib),
             "MiB/s", goal, invert=True, scale=mib_per_s,
             params={"mib": mib}))
+
+    # 5. THP migration (large device folios; kernels that have them) ----
+    if d.params("migrate_total", "example_thp"):
+        for metric, den, name, goal, what in (
+                ("migrate_total", "stock_thp", "thp_migrate_vs_stock",
+                 ">= 0.95",
+                 "throughput of migrating %d MiB of THPs to the device and "
+                 "back: examples/dmirror with 2 MiB device folios / the "
+                 "kernel's test_hmm" % mib),
+                ("migrate_total", "example_order0_thp",
+                 "thp_migrate_large_vs_order0", None,
+                 "the same: examples/dmirror with 2 MiB device folios / "
+                 "with single pages (large_folios=0)"),
+                ("migrate_to_dev", "example_order0_thp",
+                 "thp_migrate_to_dev_large_vs_order0", None,
+                 "the same, to the device only"),
+                ("migrate_to_ram", "example_order0_thp",
+                 "thp_migrate_to_ram_large_vs_order0", None,
+                 "the same, back by CPU faults only")):
+            out.append(ratio_entry(
+                d, name, what, (metric, "example_thp", mib),
+                (metric, den, mib), "MiB/s", goal, invert=True,
+                scale=mib_per_s, params={"mib": mib}))
     return out
 
 
