@@ -62,13 +62,9 @@
 
 #include <linux/types.h>
 
-/* The kernel's own uAPI of the HMM test driver, from the kernel source. */
-#include <lib/test_hmm_uapi.h>
+#include "dmirror-user.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#define BIT_ULL(nr)	(1ULL << (nr))
-/* /proc/self/pagemap: the page is mapped (Documentation/admin-guide/mm/pagemap.rst) */
-#define PM_PRESENT	BIT_ULL(63)
 
 /* the device-private devices of devpriv_dmirror */
 #define NR_DEV		2
@@ -231,48 +227,6 @@ static int dev_open(int device)
 
 	snprintf(path, sizeof(path), "/dev/hmm_dmirror%d", device);
 	return open(path, O_RDWR | O_CLOEXEC);
-}
-
-/* One uAPI command on [addr, +npages); 0 or -errno, @cmd as returned. */
-static int dmirror(int fd, unsigned long request, void *addr,
-		   unsigned long npages, void *ptr, struct hmm_dmirror_cmd *cmd)
-{
-	memset(cmd, 0, sizeof(*cmd));
-	cmd->addr = (uintptr_t)addr;
-	cmd->ptr = (uintptr_t)ptr;
-	cmd->npages = npages;
-	while (ioctl(fd, request, cmd))
-		if (errno != EINTR)
-			return -errno;
-	return 0;
-}
-
-/* Pages of [addr, +npages) the CPU page table maps, or -1. */
-static long present_pages(const void *addr, unsigned long npages)
-{
-	off_t off = (uintptr_t)addr / page_size * sizeof(__u64);
-	__u64 entries[64];
-	unsigned long i, n;
-	long present = 0;
-	int fd;
-
-	fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	while (npages) {
-		n = npages < ARRAY_SIZE(entries) ? npages : ARRAY_SIZE(entries);
-		if (pread(fd, entries, n * sizeof(__u64), off) !=
-		    (ssize_t)(n * sizeof(__u64))) {
-			present = -1;
-			break;
-		}
-		for (i = 0; i < n; i++)
-			present += !!(entries[i] & PM_PRESENT);
-		off += n * sizeof(__u64);
-		npages -= n;
-	}
-	close(fd);
-	return present;
 }
 
 /*

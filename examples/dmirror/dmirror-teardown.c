@@ -28,12 +28,8 @@
 
 #include <linux/types.h>
 
-/* The kernel's own uAPI of the HMM test driver, from the kernel source. */
-#include <lib/test_hmm_uapi.h>
+#include "dmirror-user.h"
 
-#define BIT_ULL(nr)	(1ULL << (nr))
-/* /proc/self/pagemap: the page is mapped (Documentation/admin-guide/mm/pagemap.rst) */
-#define PM_PRESENT	BIT_ULL(63)
 #define GO_TIMEOUT_S	900
 
 /**
@@ -101,43 +97,6 @@ static unsigned long check_data(const struct buffer *b, __u32 delta)
 	return bad;
 }
 
-/* Pages of @b the CPU page table maps, or -1. */
-static long present_pages(const struct buffer *b)
-{
-	unsigned long i;
-	__u64 entry;
-	long n = 0;
-	int fd;
-
-	fd = open("/proc/self/pagemap", O_RDONLY);
-	if (fd < 0)
-		return -1;
-	for (i = 0; i < b->npages; i++) {
-		off_t off = ((uintptr_t)b->ptr / page_size + i) * sizeof(entry);
-
-		if (pread(fd, &entry, sizeof(entry), off) != sizeof(entry)) {
-			close(fd);
-			return -1;
-		}
-		n += !!(entry & PM_PRESENT);
-	}
-	close(fd);
-	return n;
-}
-
-static int dmirror(int fd, unsigned long request, struct buffer *b,
-		   void *mirror, struct hmm_dmirror_cmd *cmd)
-{
-	memset(cmd, 0, sizeof(*cmd));
-	cmd->addr = (uintptr_t)b->ptr;
-	cmd->ptr = (uintptr_t)mirror;
-	cmd->npages = b->npages;
-	while (ioctl(fd, request, cmd))
-		if (errno != EINTR)
-			return -errno;
-	return 0;
-}
-
 /* Fill, migrate, check what the device read and what it maps. */
 static void setup_buffer(struct buffer *b)
 {
@@ -169,7 +128,8 @@ static void setup_buffer(struct buffer *b)
 	for (w = 0; w < words(b); w++)
 		b->ptr[w] = pattern(b, w);
 
-	ret = dmirror(fd, HMM_DMIRROR_MIGRATE_TO_DEV, b, mirror, &cmd);
+	ret = dmirror(fd, HMM_DMIRROR_MIGRATE_TO_DEV, b->ptr, b->npages, mirror,
+		      &cmd);
 	printf("# %s: migrate to %s: %d, %llu of %lu pages\n", b->name, path,
 	       ret, (unsigned long long)cmd.cpages, b->npages);
 	tap(!ret && cmd.cpages == b->npages, "migrate_%s_to_device", b->name);
@@ -180,12 +140,12 @@ static void setup_buffer(struct buffer *b)
 	expect = (b->coherent ? HMM_DMIRROR_PROT_DEV_COHERENT_LOCAL :
 				HMM_DMIRROR_PROT_DEV_PRIVATE_LOCAL) |
 		 HMM_DMIRROR_PROT_WRITE;
-	ret = dmirror(fd, HMM_DMIRROR_SNAPSHOT, b, snap, &cmd);
+	ret = dmirror(fd, HMM_DMIRROR_SNAPSHOT, b->ptr, b->npages, snap, &cmd);
 	for (i = 0, bad = 0; !ret && i < b->npages; i++)
 		bad += snap[i] != expect;
 	tap(!ret && !bad, "%s_resident_on_device", b->name);
 	if (!b->coherent)
-		tap(present_pages(b) == 0, "%s_not_in_cpu_page_table",
+		tap(present_pages(b->ptr, b->npages) == 0, "%s_not_in_cpu_page_table",
 		    b->name);
 
 	free(snap);
@@ -214,7 +174,7 @@ static int child(const char *go)
 
 	if (wait_for(go))
 		return 2;
-	if (present_pages(b) != (long)b->npages)
+	if (present_pages(b->ptr, b->npages) != (long)b->npages)
 		return 3;
 	if (check_data(b, 0))
 		return 4;
@@ -265,7 +225,7 @@ int main(int argc, char **argv)
 			continue;
 		/* nothing touched the buffer yet: only the unload can have mapped it */
 		if (!b->coherent)
-			tap(present_pages(b) == (long)b->npages,
+			tap(present_pages(b->ptr, b->npages) == (long)b->npages,
 			    "%s_evicted_to_cpu_page_table_by_unload", b->name);
 		tap(check_data(b, 0) == 0, "%s_data_intact_after_unload",
 		    b->name);

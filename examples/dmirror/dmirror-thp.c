@@ -37,12 +37,8 @@
 
 #include <linux/types.h>
 
-/* The kernel's own uAPI of the HMM test driver, from the kernel source. */
-#include <lib/test_hmm_uapi.h>
+#include "dmirror-user.h"
 
-#define BIT_ULL(nr)	(1ULL << (nr))
-/* /proc/self/pagemap: the page is mapped (Documentation/admin-guide/mm/pagemap.rst) */
-#define PM_PRESENT	BIT_ULL(63)
 #define THP_SIZE	(2UL << 20)
 
 static long page_size;
@@ -71,43 +67,6 @@ static unsigned long check_data(const __u32 *ptr, unsigned long first_word,
 	for (w = 0; w < bytes / sizeof(__u32); w++)
 		bad += ptr[w] != pattern(round, first_word + w);
 	return bad;
-}
-
-static int dmirror(unsigned long request, void *addr, void *out,
-		   unsigned long npages, struct hmm_dmirror_cmd *cmd)
-{
-	memset(cmd, 0, sizeof(*cmd));
-	cmd->addr = (uintptr_t)addr;
-	cmd->ptr = (uintptr_t)out;
-	cmd->npages = npages;
-	while (ioctl(fd, request, cmd))
-		if (errno != EINTR)
-			return -errno;
-	return 0;
-}
-
-/* Pages of [addr, addr + npages pages) the CPU page table maps, or -1. */
-static long present_pages(void *addr, unsigned long npages)
-{
-	unsigned long i;
-	__u64 entry;
-	long n = 0;
-	int pm;
-
-	pm = open("/proc/self/pagemap", O_RDONLY);
-	if (pm < 0)
-		return -1;
-	for (i = 0; i < npages; i++) {
-		off_t off = ((uintptr_t)addr / page_size + i) * sizeof(entry);
-
-		if (pread(pm, &entry, sizeof(entry), off) != sizeof(entry)) {
-			close(pm);
-			return -1;
-		}
-		n += !!(entry & PM_PRESENT);
-	}
-	close(pm);
-	return n;
 }
 
 /*
@@ -147,7 +106,8 @@ static int to_device(__u32 *thp, int round, int large, const char *what)
 	snap = malloc(thp_pages);
 	if (!mirror || !snap)
 		return -ENOMEM;
-	ret = dmirror(HMM_DMIRROR_MIGRATE_TO_DEV, thp, mirror, thp_pages, &cmd);
+	ret = dmirror(fd, HMM_DMIRROR_MIGRATE_TO_DEV, thp, thp_pages, mirror,
+		      &cmd);
 	if (!ret)
 		bad = check_data(mirror, 0, THP_SIZE, round);
 	snprintf(name, sizeof(name), "%s_migrated", what);
@@ -156,7 +116,7 @@ static int to_device(__u32 *thp, int round, int large, const char *what)
 	expect = HMM_DMIRROR_PROT_DEV_PRIVATE_LOCAL | HMM_DMIRROR_PROT_WRITE |
 		 (large ? HMM_DMIRROR_PROT_PMD : 0);
 	if (!ret)
-		ret = dmirror(HMM_DMIRROR_SNAPSHOT, thp, snap, thp_pages, &cmd);
+		ret = dmirror(fd, HMM_DMIRROR_SNAPSHOT, thp, thp_pages, snap, &cmd);
 	for (i = 0, bad = 0; !ret && i < thp_pages; i++)
 		bad += snap[i] != expect;
 	if (bad)
@@ -256,7 +216,7 @@ static void release_round(int round, int large)
 		tap(0, "release_evicted_intact", round);
 		goto out;
 	}
-	ret = dmirror(HMM_DMIRROR_RELEASE, thp, NULL, thp_pages, &cmd);
+	ret = dmirror(fd, HMM_DMIRROR_RELEASE, thp, thp_pages, NULL, &cmd);
 	present = present_pages(thp, thp_pages);
 	tap(!ret && present == (long)thp_pages &&
 	    !check_data(thp, 0, THP_SIZE, round), "release_evicted_intact",

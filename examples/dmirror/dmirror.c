@@ -292,9 +292,9 @@ static unsigned int mir_folio_order(struct mir_device *md)
 {
 	if (mir_is_private(md))
 		return devpriv_pagemap_folio_order(&md->dpgmap);
-	/* a large folio's pfn must be as aligned as its index */
 	if (!large_folios)
 		return 0;
+	/* a large folio's pfn must be as aligned as its index */
 	if (!IS_ALIGNED(md->coherent.range.start,
 			PAGE_SIZE << DEVPRIV_FOLIO_ORDER_MAX))
 		return 0;
