@@ -161,15 +161,9 @@ static inline void devpriv_zone_device_folio_init(struct folio *folio,
 #ifdef DEVPRIV_HAVE_ZONE_DEVICE_FOLIO_INIT
 	zone_device_folio_init(folio, pgmap, order);
 #else
-	/* every device folio is a page on this kernel */
+	/* every device folio is a page here, which carries its pgmap */
 	WARN_ON_ONCE(order);
-#if defined(DEVPRIV_ZONE_DEVICE_PAGE_INIT_3)
-	zone_device_page_init(&folio->page, pgmap, 0);
-#elif defined(DEVPRIV_ZONE_DEVICE_PAGE_INIT_2)
-	zone_device_page_init(&folio->page, 0);
-#else
-	zone_device_page_init(&folio->page);
-#endif
+	devpriv_zone_device_page_init(&folio->page);
 #endif
 }
 
