@@ -160,6 +160,9 @@ static int devpriv_info_show(struct seq_file *m, void *unused)
 	seq_printf(m, "base_offset: %#lx\n", dpgmap->base);
 	seq_printf(m, "init_ns: %llu\n", dpgmap->init_ns);
 	seq_printf(m, "populate_ns: %llu\n", dpgmap->populate_ns);
+	if (dpgmap->alloc_used)
+		seq_printf(m, "pages_allocated: %lu\n",
+			   READ_ONCE(dpgmap->nr_allocated));
 	mutex_unlock(&dpgmap->lock);
 	return 0;
 }

@@ -12,6 +12,7 @@
 
 #include "space.c"
 #include "pagemap.c"
+#include "alloc.c"
 #include "encode.c"
 #include "backend_phys.c"
 #include "debugfs.c"

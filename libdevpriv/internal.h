@@ -195,5 +195,16 @@ void devpriv_debugfs_remove(struct devpriv_pagemap *dpgmap);
 int __devpriv_memremap_pagemap(struct devpriv_pagemap *dpgmap, int nid,
 			       struct devpriv_space *space,
 			       const struct devpriv_backend *backend);
+int devpriv_populate_next(struct devpriv_pagemap *dpgmap,
+			  unsigned long seen);
+
+/* alloc.c: the device page allocator of a DEVPRIV_ALLOCATOR pagemap */
+int devpriv_alloc_init(struct devpriv_pagemap *dpgmap);
+void devpriv_alloc_fini(struct devpriv_pagemap *dpgmap);
+void devpriv_alloc_quiesce(struct devpriv_pagemap *dpgmap);
+void devpriv_alloc_chunk_ready(struct devpriv_pagemap *dpgmap,
+			       unsigned long first_index,
+			       unsigned long nr_pages);
+void devpriv_alloc_free(struct devpriv_pagemap *dpgmap, struct folio *folio);
 
 #endif /* _DEVPRIV_INTERNAL_H */

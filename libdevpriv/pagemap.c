@@ -61,11 +61,13 @@ static void devpriv_chunk_free(struct folio *folio)
 
 	if (dpgmap->fwd.folio_free) {
 		dpgmap->fwd.folio_free(folio);
-		return;
+	} else if (dpgmap->fwd.page_free) {
+		/* a page_free driver never makes a large folio of its pages */
+		DEVPRIV_WARN_ON_ONCE(folio_test_large(folio));
+		dpgmap->fwd.page_free(&folio->page);
 	}
-	/* a page_free driver never makes a large folio of its pages */
-	DEVPRIV_WARN_ON_ONCE(folio_test_large(folio));
-	dpgmap->fwd.page_free(&folio->page);
+	/* after the driver: its state of the page goes before the page can */
+	devpriv_alloc_free(dpgmap, folio);
 }
 #else
 static void devpriv_chunk_free(struct page *page)
@@ -75,8 +77,10 @@ static void devpriv_chunk_free(struct page *page)
 
 	if (dpgmap->fwd.page_free)
 		dpgmap->fwd.page_free(page);
-	else
+	else if (dpgmap->fwd.folio_free)
 		dpgmap->fwd.folio_free(page_folio(page));
+	/* after the driver: its state of the page goes before the page can */
+	devpriv_alloc_free(dpgmap, page_folio(page));
 }
 #endif
 
@@ -323,7 +327,9 @@ static int devpriv_pagemap_take_ops(struct devpriv_pagemap *dpgmap)
 		fwd->folio_split = ops->folio_split;
 #endif
 	}
-	if (DEVPRIV_WARN_ONCE(!fwd->page_free == !fwd->folio_free ||
+	if (DEVPRIV_WARN_ONCE((fwd->page_free && fwd->folio_free) ||
+			      (!fwd->page_free && !fwd->folio_free &&
+			       !(dpgmap->flags & DEVPRIV_ALLOCATOR)) ||
 			      !fwd->migrate_to_ram,
 			      "devpriv: migrate_to_ram and one free op are required\n"))
 		return -EINVAL;
@@ -381,8 +387,8 @@ static int devpriv_pagemap_validate(struct devpriv_pagemap *dpgmap,
 			      dpgmap->folio_order, dpgmap->folio_order,
 			      chunk_order, PMD_SHIFT - PAGE_SHIFT))
 		return -EINVAL;
-	if (DEVPRIV_WARN_ONCE(dpgmap->folio_order && !dpgmap->fwd.folio_free,
-			      "devpriv: large folios (folio order %u) need a folio_free op\n",
+	if (DEVPRIV_WARN_ONCE(dpgmap->folio_order && dpgmap->fwd.page_free,
+			      "devpriv: large folios (folio order %u) need a folio_free op, not page_free\n",
 			      dpgmap->folio_order))
 		return -EINVAL;
 	/* a pagemap smaller than a chunk reserves only the offsets it can use */
@@ -432,7 +438,9 @@ static int devpriv_chunk_populate(struct devpriv_pagemap *dpgmap,
 	smp_store_release(&dpgmap->chunks[c], chunk);
 	/* publish, for devpriv_index_to_page(), as above */
 	smp_store_release(&dpgmap->index_slots[c], chunk->index_bias);
-	dpgmap->nr_populated++;
+	/* lockless readers: devpriv_alloc_folio() */
+	WRITE_ONCE(dpgmap->nr_populated, dpgmap->nr_populated + 1);
+	devpriv_alloc_chunk_ready(dpgmap, chunk->first_index, chunk->nr_pages);
 	return 0;
 
 err_depopulate:
@@ -525,7 +533,7 @@ static void devpriv_depopulate_all(struct devpriv_pagemap *dpgmap)
 		WRITE_ONCE(dpgmap->chunks[c], NULL);
 		backend->depopulate(chunk);
 		kfree(chunk);
-		dpgmap->nr_populated--;
+		WRITE_ONCE(dpgmap->nr_populated, dpgmap->nr_populated - 1);
 	}
 }
 
@@ -535,6 +543,7 @@ static void devpriv_depopulate_all(struct devpriv_pagemap *dpgmap)
  */
 static void devpriv_pagemap_clear(struct devpriv_pagemap *dpgmap)
 {
+	devpriv_alloc_fini(dpgmap);
 	WRITE_ONCE(dpgmap->lookup_pages, 0);
 	dpgmap->index_slots = NULL;
 	/* one allocation: the chunk pointers, then the index slots */
@@ -613,6 +622,9 @@ int __devpriv_memremap_pagemap(struct devpriv_pagemap *dpgmap, int nid,
 	dpgmap->nr_populated = 0;
 	dpgmap->populate_ns = 0;
 	dpgmap->dying = false;
+	err = devpriv_alloc_init(dpgmap);
+	if (err)
+		goto err_space;
 
 	if (dpgmap->flags & DEVPRIV_EAGER) {
 		mutex_lock(&dpgmap->lock);
@@ -714,6 +726,7 @@ void devpriv_memunmap_pagemap(struct devpriv_pagemap *dpgmap)
 	/* waits for readers, which take dpgmap->lock */
 	devpriv_debugfs_remove(dpgmap);
 	devpriv_pagemap_kill(dpgmap);
+	devpriv_alloc_quiesce(dpgmap);
 	/* the chunk table is stable from here: nothing populates a dying pagemap */
 	devpriv_evict_all(dpgmap);
 	devpriv_depopulate_all(dpgmap);
@@ -776,6 +789,39 @@ int devpriv_pagemap_populate(struct devpriv_pagemap *dpgmap,
 	return err;
 }
 EXPORT_SYMBOL_DEVPRIV(devpriv_pagemap_populate);
+
+/**
+ * devpriv_populate_next() - populate the first unpopulated chunk
+ * @dpgmap: a registered pagemap
+ * @seen: @dpgmap->nr_populated as the caller saw it before it found no
+ *	free page: if another thread populated a chunk since, this one
+ *	populates none and the caller looks again
+ *
+ * Context: process context; sleeps.  Takes the pagemap lock.
+ * Return: 0; -ENOSPC if every chunk is populated; -ENODEV once the
+ * pagemap is dying; -ENOMEM or the backend's error.
+ */
+int devpriv_populate_next(struct devpriv_pagemap *dpgmap, unsigned long seen)
+{
+	unsigned long c;
+	int err = -ENOSPC;
+
+	mutex_lock(&dpgmap->lock);
+	if (dpgmap->dying || !dpgmap->chunks) {
+		err = -ENODEV;
+	} else if (dpgmap->nr_populated != seen) {
+		err = 0;
+	} else {
+		for (c = 0; c < dpgmap->nr_chunks; c++) {
+			if (!dpgmap->chunks[c]) {
+				err = devpriv_populate_locked(dpgmap, c, c);
+				break;
+			}
+		}
+	}
+	mutex_unlock(&dpgmap->lock);
+	return err;
+}
 
 static void devpriv_devm_unmap(void *data)
 {

@@ -71,13 +71,19 @@ struct devpriv_space;
  *	test_hmm do), so it gives no &devpriv_pagemap.copy_to_ram.  A page
  *	that unregistration still finds resident then loses its contents,
  *	with a warning: the driver's eviction missed it.
+ * @DEVPRIV_ALLOCATOR: libdevpriv allocates the pagemap's pages
+ *	(devpriv_alloc_folio()), populating chunks as it needs them, and
+ *	takes them back when they are freed; the driver's free op becomes
+ *	optional.  The driver then takes every page from the allocator.
  */
 enum devpriv_pagemap_flags {
 	DEVPRIV_EAGER = 1U << 0,
 	DEVPRIV_SELF_EVICT = 1U << 1,
+	DEVPRIV_ALLOCATOR = 1U << 2,
 };
 
-#define DEVPRIV_PAGEMAP_FLAGS_ALL	(DEVPRIV_EAGER | DEVPRIV_SELF_EVICT)
+#define DEVPRIV_PAGEMAP_FLAGS_ALL	(DEVPRIV_EAGER | DEVPRIV_SELF_EVICT | \
+					 DEVPRIV_ALLOCATOR)
 
 /**
  * struct devpriv_pagemap_ops - a driver's callbacks, on any kernel
@@ -99,7 +105,8 @@ enum devpriv_pagemap_flags {
  *	large device-private folios (6.19+) have it; registration fails with
  *	-EINVAL elsewhere rather than never calling it.
  *
- * Exactly one of @page_free and @folio_free must be set.  Unlike &struct
+ * Exactly one of @page_free and @folio_free must be set, or neither on a
+ * pagemap with %DEVPRIV_ALLOCATOR.  Unlike &struct
  * dev_pagemap_ops, the members are the same on every kernel, so a driver
  * built for several kernels needs no #ifdef.
  */
@@ -259,6 +266,12 @@ struct devpriv_pagemap {
 	u64 init_ns;
 	u64 populate_ns;
 	struct dentry *debugfs;
+	/* the allocator (alloc.c): a bit per allocated or unpopulated page */
+	spinlock_t alloc_lock;
+	unsigned long *alloc_used;
+	unsigned long alloc_cursor;
+	unsigned long nr_allocated;
+	atomic_t alloc_inflight;
 };
 
 extern const struct dev_pagemap_ops devpriv_chunk_ops;
@@ -275,6 +288,8 @@ int devpriv_pagemap_populate(struct devpriv_pagemap *dpgmap,
 struct page *devpriv_offset_to_page_slow(unsigned long offset);
 struct folio *devpriv_folio_init(struct devpriv_pagemap *dpgmap,
 				 unsigned long index, unsigned int order);
+struct folio *devpriv_alloc_folio(struct devpriv_pagemap *dpgmap,
+				  unsigned int order);
 int devpriv_migrate_device_range(struct devpriv_pagemap *dpgmap,
 				 unsigned long *src_pfns, unsigned long index,
 				 unsigned long npages);

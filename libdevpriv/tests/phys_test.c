@@ -350,6 +350,154 @@ static void devpriv_phys_test_folio(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&tp->nr_bad), 0);
 }
 
+/* Allocate a page from @dpgmap's allocator and check it as a driver gets it. */
+static struct folio *dpt_alloc_expect(struct kunit *test,
+				      struct devpriv_pagemap *dpgmap,
+				      unsigned int order)
+{
+	struct folio *folio = devpriv_alloc_folio(dpgmap, order);
+
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(folio), "order %u: %ld", order,
+			       PTR_ERR(folio));
+	KUNIT_EXPECT_EQ(test, folio_ref_count(folio), 1);
+	KUNIT_EXPECT_TRUE(test, folio_test_locked(folio));
+	KUNIT_EXPECT_EQ(test, folio_order(folio), order);
+	KUNIT_EXPECT_EQ(test, devpriv_folio_to_index(folio) & ((1UL << order) - 1),
+			0UL);
+	return folio;
+}
+
+static void dpt_folio_release(struct folio *folio)
+{
+	folio_unlock(folio);
+	folio_put(folio);
+}
+
+/*
+ * The allocator on real pages: chunks populated one at a time as pages
+ * run out, every page handed out once, -ENOSPC when all are, a freed page
+ * back (after the driver's free op) and reused, -ENODEV once the pagemap
+ * is dying.  A pagemap with the allocator needs no free op of its own.
+ */
+static void devpriv_phys_test_alloc(struct kunit *test)
+{
+	const unsigned long nr = 2 * DPT_CP;
+	struct dpt_pagemap *tp = dpt_pagemap_new(test, nr, DPT_CO,
+						 DEVPRIV_ALLOCATOR);
+	struct devpriv_pagemap *dpgmap = &tp->dpgmap;
+	unsigned long *seen = kunit_kcalloc(test, BITS_TO_LONGS(nr),
+					    sizeof(long), GFP_KERNEL);
+	struct folio **folios = kunit_kcalloc(test, nr, sizeof(*folios),
+					      GFP_KERNEL);
+	unsigned long i, index;
+	int freed;
+
+	KUNIT_ASSERT_NOT_NULL(test, seen);
+	KUNIT_ASSERT_NOT_NULL(test, folios);
+	KUNIT_ASSERT_EQ(test, dpt_phys_register(test, tp), 0);
+	KUNIT_EXPECT_EQ(test, dpgmap->nr_populated, 0UL);
+	for (i = 0; i < nr; i++) {
+		folios[i] = dpt_alloc_expect(test, dpgmap, 0);
+		index = devpriv_folio_to_index(folios[i]);
+		KUNIT_ASSERT_LT(test, index, nr);
+		KUNIT_EXPECT_FALSE_MSG(test, test_and_set_bit(index, seen),
+				       "index %lu handed out twice", index);
+		if (i == 0)
+			KUNIT_EXPECT_EQ(test, dpgmap->nr_populated, 1UL);
+	}
+	KUNIT_EXPECT_EQ(test, dpgmap->nr_populated, 2UL);
+	KUNIT_EXPECT_EQ(test, dpgmap->nr_allocated, nr);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(devpriv_alloc_folio(dpgmap, 0)),
+			(long)-ENOSPC);
+
+	freed = atomic_read(&tp->nr_page_free);
+	index = devpriv_folio_to_index(folios[17]);
+	dpt_folio_release(folios[17]);
+	KUNIT_EXPECT_EQ(test, atomic_read(&tp->nr_page_free), freed + 1);
+	KUNIT_EXPECT_PTR_EQ(test, tp->last_page, &folios[17]->page);
+	folios[17] = dpt_alloc_expect(test, dpgmap, 0);
+	KUNIT_EXPECT_EQ(test, devpriv_folio_to_index(folios[17]), index);
+
+	for (i = 0; i < nr; i++)
+		dpt_folio_release(folios[i]);
+	KUNIT_EXPECT_EQ(test, atomic_read(&tp->nr_page_free), freed + 1 + (int)nr);
+	KUNIT_EXPECT_EQ(test, dpgmap->nr_allocated, 0UL);
+
+	devpriv_pagemap_kill(dpgmap);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(devpriv_alloc_folio(dpgmap, 0)),
+			(long)-ENODEV);
+	devpriv_memunmap_pagemap(dpgmap);
+	KUNIT_EXPECT_NULL(test, dpgmap->space);
+
+	/* no free op: the allocator's trampoline alone takes pages back */
+	tp = dpt_pagemap_new(test, DPT_CP, DPT_CO, DEVPRIV_ALLOCATOR);
+	tp->dpgmap.ops = &dpt_ops_no_free;
+	KUNIT_ASSERT_EQ(test, dpt_phys_register(test, tp), 0);
+	folios[0] = dpt_alloc_expect(test, &tp->dpgmap, 0);
+	dpt_folio_release(folios[0]);
+	KUNIT_EXPECT_EQ(test, tp->dpgmap.nr_allocated, 0UL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&tp->nr_page_free), 0);
+	devpriv_memunmap_pagemap(&tp->dpgmap);
+}
+
+/*
+ * Large folios from the allocator: naturally aligned, never overlapping a
+ * page handed out before, the next chunk populated when no aligned run is
+ * free, -ENOSPC when fragmentation leaves none, freed whole.  Refusals: an
+ * order the pagemap does not have, a pagemap without the allocator.
+ */
+static void devpriv_phys_test_alloc_folio(struct kunit *test)
+{
+	const unsigned int pmd_order = PMD_SHIFT - PAGE_SHIFT;
+	const unsigned long fp = 1UL << pmd_order;
+	struct dpt_pagemap *tp = dpt_folio_pagemap_new(test, 3 * fp,
+						       pmd_order + 1, pmd_order,
+						       DEVPRIV_ALLOCATOR);
+	struct devpriv_pagemap *dpgmap = &tp->dpgmap;
+	struct dpt_pagemap *plain = dpt_pagemap_new(test, DPT_CP, DPT_CO, 0);
+	struct folio *small, *big, *big2;
+	unsigned int order;
+
+	/* the two refusals below */
+	dpt_expect_warnings(test, 2);
+	KUNIT_ASSERT_EQ(test, dpt_phys_register(test, plain), 0);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(devpriv_alloc_folio(&plain->dpgmap, 0)),
+			(long)-EINVAL);
+	devpriv_memunmap_pagemap(&plain->dpgmap);
+
+	KUNIT_ASSERT_EQ(test, dpt_phys_register(test, tp), 0);
+	order = devpriv_pagemap_folio_order(dpgmap);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(devpriv_alloc_folio(dpgmap, order + 1)),
+			(long)-EINVAL);
+	if (!order) {
+		devpriv_memunmap_pagemap(dpgmap);
+		kunit_skip(test, "no large device folios on this kernel");
+	}
+	small = dpt_alloc_expect(test, dpgmap, 0);
+	KUNIT_EXPECT_EQ(test, devpriv_folio_to_index(small), 0UL);
+	big = dpt_alloc_expect(test, dpgmap, order);
+	KUNIT_EXPECT_EQ(test, devpriv_folio_to_index(big), fp);
+	KUNIT_EXPECT_EQ(test, folio_nr_pages(big), fp);
+	KUNIT_EXPECT_EQ(test, dpgmap->nr_populated, 1UL);
+	big2 = dpt_alloc_expect(test, dpgmap, order);
+	KUNIT_EXPECT_EQ(test, devpriv_folio_to_index(big2), 2 * fp);
+	KUNIT_EXPECT_EQ(test, dpgmap->nr_populated, 2UL);
+	/* fp - 1 pages free, none aligned to fp */
+	KUNIT_EXPECT_EQ(test, PTR_ERR(devpriv_alloc_folio(dpgmap, order)),
+			(long)-ENOSPC);
+
+	dpt_folio_release(small);
+	small = dpt_alloc_expect(test, dpgmap, order);
+	KUNIT_EXPECT_EQ(test, devpriv_folio_to_index(small), 0UL);
+	dpt_folio_release(big);
+	KUNIT_EXPECT_EQ(test, tp->last_nr_pages, fp);
+	dpt_folio_release(big2);
+	dpt_folio_release(small);
+	KUNIT_EXPECT_EQ(test, dpgmap->nr_allocated, 0UL);
+	devpriv_memunmap_pagemap(dpgmap);
+	KUNIT_EXPECT_EQ(test, atomic_read(&tp->nr_bad), 0);
+}
+
 struct dpt_teardown_race {
 	struct devpriv_pagemap *dpgmap;
 	struct completion populated;
@@ -668,6 +816,8 @@ static struct kunit_case devpriv_phys_test_cases[] = {
 	KUNIT_CASE_PARAM(devpriv_phys_test_placement, dpt_placement_gen_params),
 	KUNIT_CASE(devpriv_phys_test_page_free),
 	KUNIT_CASE(devpriv_phys_test_folio),
+	KUNIT_CASE(devpriv_phys_test_alloc),
+	KUNIT_CASE(devpriv_phys_test_alloc_folio),
 	KUNIT_CASE(devpriv_phys_test_populate_vs_unregister),
 	KUNIT_CASE_PARAM(devpriv_phys_test_fault, dpt_phys_fault_gen_params),
 	KUNIT_CASE(devpriv_phys_test_fallback),

@@ -8,6 +8,9 @@
 
 #include <linux/types.h>
 
+/* the shim's read-modify-writes are sequentially consistent already */
+#define smp_mb__after_atomic()	__atomic_thread_fence(__ATOMIC_SEQ_CST)
+
 static inline int atomic_read(const atomic_t *v)
 {
 	return __atomic_load_n(&v->counter, __ATOMIC_RELAXED);

@@ -78,6 +78,11 @@ static inline unsigned int folio_order(const struct folio *folio)
 	return 0;
 }
 
+static inline long folio_nr_pages(const struct folio *folio)
+{
+	return 1;
+}
+
 #define folio_page(folio, n)	(&(folio)->page + (n))
 
 /* The kernel's is a __bitwise typedef; a plain integer will do here. */

@@ -19,6 +19,15 @@ static inline void *kvzalloc(size_t size, gfp_t gfp)
 	return kvmalloc(size, gfp | __GFP_ZERO);
 }
 
+static inline void *kvmalloc_array(size_t n, size_t size, gfp_t gfp)
+{
+	size_t bytes;
+
+	if (__builtin_mul_overflow(n, size, &bytes))
+		return NULL;
+	return kvmalloc(bytes, gfp);
+}
+
 static inline void *kmalloc_array(size_t n, size_t size, gfp_t gfp)
 {
 	size_t bytes;
