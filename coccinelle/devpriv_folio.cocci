@@ -140,7 +140,7 @@ p << exit_null.p;
 @@
 null_exit.add(site(p))
 
-// Safe: the exit is the function's own for an allocation that failed
+// Safe: the exit is the one the function takes for an allocation that failed
 //   before the folio was handed out; devpriv_folio_init() fails only for
 //   a dying pagemap or a driver bug (with a warning)
 @init_goto depends on patch && ported && !shared@
@@ -204,8 +204,8 @@ p << exit_null_sh.p;
 @@
 null_exit.add(site(p))
 
-// Safe: devpriv_is_devpriv_page() is exact; coherent pages keep the core's
-//   initialisation
+// Safe: devpriv_is_devpriv_page() is exact; coherent pages keep the
+//   initialisation of the core
 @sinit_goto depends on patch && ported && shared@
 expression F, P, O;
 identifier exit_goto_sh.L;
