@@ -113,6 +113,22 @@ void devpriv_alloc_chunk_ready(struct devpriv_pagemap *dpgmap,
 	spin_unlock(&dpgmap->alloc_lock);
 }
 
+/* Put @nr indices from @index back; warn if any was not handed out. */
+static void devpriv_alloc_put(struct devpriv_pagemap *dpgmap,
+			      unsigned long index, unsigned long nr)
+{
+	spin_lock(&dpgmap->alloc_lock);
+	/* indices the allocator did not hand out: leave the pool alone */
+	if (!DEVPRIV_WARN_ONCE(find_next_zero_bit(dpgmap->alloc_used,
+						  index + nr, index) < index + nr,
+			       "devpriv: freeing index %lu+%lu that the allocator did not hand out\n",
+			       index, nr)) {
+		bitmap_clear(dpgmap->alloc_used, index, nr);
+		dpgmap->nr_allocated -= nr;
+	}
+	spin_unlock(&dpgmap->alloc_lock);
+}
+
 /**
  * devpriv_alloc_free() - put a freed folio's indices back
  * @dpgmap: its pagemap
@@ -124,21 +140,9 @@ void devpriv_alloc_chunk_ready(struct devpriv_pagemap *dpgmap,
  */
 void devpriv_alloc_free(struct devpriv_pagemap *dpgmap, struct folio *folio)
 {
-	unsigned long index, nr = folio_nr_pages(folio);
-
-	if (!dpgmap->alloc_used)
-		return;
-	index = devpriv_folio_to_index(folio);
-	spin_lock(&dpgmap->alloc_lock);
-	/* a page the allocator did not hand out: leave the pool alone */
-	if (!DEVPRIV_WARN_ONCE(find_next_zero_bit(dpgmap->alloc_used,
-						  index + nr, index) < index + nr,
-			       "devpriv: freeing index %lu+%lu that the allocator did not hand out\n",
-			       index, nr)) {
-		bitmap_clear(dpgmap->alloc_used, index, nr);
-		dpgmap->nr_allocated -= nr;
-	}
-	spin_unlock(&dpgmap->alloc_lock);
+	if (dpgmap->alloc_used)
+		devpriv_alloc_put(dpgmap, devpriv_folio_to_index(folio),
+				  folio_nr_pages(folio));
 }
 
 /* Take a free, aligned run of @nr indices: next fit, then first fit. */
@@ -164,15 +168,6 @@ static bool devpriv_alloc_take(struct devpriv_pagemap *dpgmap,
 	}
 	spin_unlock(&dpgmap->alloc_lock);
 	return found;
-}
-
-static void devpriv_alloc_put(struct devpriv_pagemap *dpgmap,
-			      unsigned long index, unsigned long nr)
-{
-	spin_lock(&dpgmap->alloc_lock);
-	bitmap_clear(dpgmap->alloc_used, index, nr);
-	dpgmap->nr_allocated -= nr;
-	spin_unlock(&dpgmap->alloc_lock);
 }
 
 /**

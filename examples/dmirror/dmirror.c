@@ -532,7 +532,8 @@ static bool mir_fail_alloc(struct mir_file *mf)
 
 /*
  * Copy the @nr device pages from @src (of one folio, so their struct pages
- * are contiguous) into the system folio @dst.
+ * are contiguous) into the system folio @dst: a private page's VRAM, a
+ * coherent page itself (mir_data_page()).
  */
 static void mir_copy_out(struct page *src, struct folio *dst, unsigned long nr)
 {
@@ -804,7 +805,7 @@ static void mir_coherent_evict(struct mir_device *md)
 {
 	unsigned long first = PHYS_PFN(md->coherent.range.start);
 	unsigned long batch = mir_batch_pages(md);
-	unsigned long *src, *dst, done, n, i, j, nr;
+	unsigned long *src, *dst, done, n, i, nr;
 
 	src = kvcalloc(2 * batch, sizeof(*src), GFP_KERNEL | __GFP_NOFAIL);
 	dst = src + batch;
@@ -825,8 +826,7 @@ static void mir_coherent_evict(struct mir_device *md)
 						      ilog2(nr))))
 				msleep(20);
 			folio_lock(dfolio);
-			for (j = 0; j < nr; j++)
-				copy_highpage(folio_page(dfolio, j), spage + j);
+			mir_copy_out(spage, dfolio, nr);
 			dst[i] = migrate_pfn(folio_pfn(dfolio)) |
 				 (src[i] & MIGRATE_PFN_WRITE) |
 				 (nr > 1 ? DEVPRIV_MIGRATE_PFN_COMPOUND : 0);

@@ -225,7 +225,8 @@ extern struct devpriv_offset_table *devpriv_offsets;
  *	long is one run of contiguous struct pages, which the core can make
  *	one compound folio.  Takes effect only where the kernel migrates
  *	large device folios: see devpriv_pagemap_folio_order().  A pagemap
- *	with a @folio_order needs a folio_free op.
+ *	with a @folio_order takes a folio_free op, not page_free (or no free
+ *	op, with %DEVPRIV_ALLOCATOR).
  * @devpriv_ops: the driver's callbacks as a &struct devpriv_pagemap_ops,
  *	the same on every kernel; instead of @ops.
  * @base: output: device-private offset of index 0 (read-only)
